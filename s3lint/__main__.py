@@ -1,0 +1,7 @@
+"""`python -m s3lint`."""
+
+import sys
+
+from s3lint.cli import main
+
+sys.exit(main())

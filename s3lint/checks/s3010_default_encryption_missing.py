@@ -1,0 +1,31 @@
+"""S3010 default-encryption-missing: no default server-side encryption configured."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from s3lint.checks import Context
+from s3lint.checks._common import declared_buckets, describe
+from s3lint.model import Finding, ScanModel
+
+RULE_ID = "S3010"
+
+
+def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
+    for bucket in declared_buckets(model):
+        encryption = bucket.encryption
+        if encryption is None:
+            yield Finding(
+                RULE_ID,
+                f"{describe(bucket)} has no default encryption configuration; it relies on the SSE-S3 platform default and cannot require a KMS key",
+                bucket.loc,
+                bucket.address,
+            )
+            continue
+        if not encryption.rules:
+            yield Finding(
+                RULE_ID,
+                f"{describe(bucket)}: the encryption configuration has no rule with a default algorithm",
+                encryption.loc,
+                bucket.address,
+            )

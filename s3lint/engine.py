@@ -1,0 +1,240 @@
+"""One scan: discover files, load them into the model, run the selected checks.
+
+Parsers are imported only when a file of their format turns up, so that a pre-commit run
+on one CloudFormation template never pays for tree-sitter, and the reverse.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from s3lint.discovery import discover
+from s3lint.model import Finding, Fragment, LoadError, ScanModel
+from s3lint.source import Location, SourceError
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+
+# Cheap tests on the text before parsing: a file with none of these cannot be ours.
+_CLOUDFORMATION_MARKERS = ("AWS::", "AWSTemplateFormatVersion")
+_POLICY_MARKERS = ("Statement",)
+_PLAN_MARKERS = ("planned_values", "resource_changes")
+
+
+@dataclass(slots=True)
+class ScanOptions:
+    root: str = "."  # finding paths are shown relative to this folder
+    exclude: list[str] = field(default_factory=list)
+    var_files: list[str] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    debug: bool = False
+
+
+@dataclass(slots=True)
+class LoadedScan:
+    model: ScanModel
+    files_scanned: int
+    texts: dict[str, str]  # display path -> text, for suppression comments and fingerprints
+    paths: list[str] = field(default_factory=list)  # display paths of every file read
+
+
+def display_path(path: str, root: str) -> str:
+    absolute = os.path.abspath(path)
+    root_abs = os.path.abspath(root)
+    try:
+        relative = os.path.relpath(absolute, root_abs)
+    except ValueError:
+        relative = absolute
+    if relative.startswith(".."):
+        relative = absolute
+    return relative.replace(os.sep, "/")
+
+
+def load_paths(paths: list[str], options: ScanOptions) -> LoadedScan:
+    from s3lint.link import link
+
+    found = discover(paths, options.exclude)
+    fragments: list[Fragment] = []
+    texts: dict[str, str] = {}
+    for missing in found.missing:
+        fragments.append(Fragment(errors=[LoadError(missing, "no such file or folder")]))
+    for path in found.documents:
+        fragments.append(_guarded(load_document, path, options, texts))
+    for folder in found.terraform_modules:
+        fragments.append(_guarded(load_terraform_module, folder, options, texts))
+    model = link(fragments)
+    paths_read = [display_path(p, options.root) for p in found.documents]
+    for folder in found.terraform_modules:
+        paths_read.extend(display_path(p, options.root) for p in _terraform_files(folder))
+    return LoadedScan(model=model, files_scanned=len(paths_read), texts=texts, paths=sorted(paths_read))
+
+
+def _terraform_files(folder: str) -> list[str]:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [os.path.join(folder, name) for name in names if name.endswith((".tf", ".tf.json"))]
+
+
+def _guarded(loader: Any, path: str, options: ScanOptions, texts: dict[str, str]) -> Fragment:
+    """A loader bug must cost one file, not the scan: report it as that file's error."""
+    try:
+        return loader(path, options, texts)
+    except SourceError as error:
+        return Fragment(errors=[LoadError(display_path(path, options.root), error.message, error.line, error.column)])
+    except RecursionError:
+        return Fragment(errors=[LoadError(display_path(path, options.root), "too deeply nested to analyse")])
+    except Exception as error:  # noqa: BLE001 - reported to the user as an internal error
+        detail = traceback.format_exc() if options.debug else f"{type(error).__name__}: {error}"
+        message = f"internal error while reading this file ({detail.strip()}); please report it"
+        return Fragment(errors=[LoadError(display_path(path, options.root), message)])
+
+
+def read_text(path: str, max_size: int) -> str:
+    """Read a file as text: UTF-8 (a BOM is accepted), or UTF-16/32 with a BOM."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as error:
+        raise SourceError(f"cannot read file: {error.strerror or error}") from None
+    if size > max_size:
+        raise SourceError(f"skipped: file is {size} bytes, larger than the limit of {max_size} bytes")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_size + 1)
+    except OSError as error:
+        raise SourceError(f"cannot read file: {error.strerror or error}") from None
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise SourceError(f"not valid {encoding.upper()} text: {error.reason}") from None
+    if b"\0" in data[:8192]:
+        raise SourceError("binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise SourceError(f"not valid UTF-8 text (byte 0x{data[error.start]:02x})", line) from None
+
+
+def _looks_like_ours(text: str) -> bool:
+    return any(m in text for m in _CLOUDFORMATION_MARKERS + _POLICY_MARKERS + _PLAN_MARKERS)
+
+
+def load_document(path: str, options: ScanOptions, texts: dict[str, str]) -> Fragment:
+    shown = display_path(path, options.root)
+    text = read_text(path, options.max_file_size)
+    if not _looks_like_ours(text):
+        return Fragment()
+    texts[shown] = text
+    merged = Fragment()
+    for index, tree in enumerate(_parse_document(text, shown)):
+        fragment = _load_tree(tree, shown, text)
+        if fragment is None:
+            continue
+        if index:  # each YAML document is its own template: keep their logical ids apart
+            _rescope(fragment, f"{shown}#{index}")
+        _extend(merged, fragment)
+    return merged
+
+
+def _rescope(fragment: Fragment, scope: str) -> None:
+    for bucket in fragment.buckets:
+        bucket.scope = scope
+    for attachment in fragment.attachments:
+        attachment.scope = scope
+
+
+def _extend(target: Fragment, extra: Fragment) -> None:
+    target.buckets.extend(extra.buckets)
+    target.attachments.extend(extra.attachments)
+    target.account_public_access_blocks.extend(extra.account_public_access_blocks)
+    target.identity_policies.extend(extra.identity_policies)
+    target.trails.extend(extra.trails)
+    target.errors.extend(extra.errors)
+    target.notes.extend(extra.notes)
+    target.suppressions.extend(extra.suppressions)
+
+
+def _parse_document(text: str, shown: str) -> list[Any]:
+    stripped = text.lstrip()
+    if shown.endswith(".json") or stripped.startswith(("{", "[")):
+        from s3lint.loaders.json_source import parse_json
+
+        try:
+            return [parse_json(text, shown)]
+        except SourceError:
+            if shown.endswith(".json"):
+                raise
+    from s3lint.loaders.yaml_source import parse_yaml
+
+    return parse_yaml(text, shown)
+
+
+def _load_tree(tree: Any, shown: str, text: str) -> Fragment | None:
+    from s3lint.loaders import cloudformation
+
+    if cloudformation.is_cloudformation(tree):
+        return cloudformation.load_cloudformation(tree, shown)
+    if "planned_values" in text or "resource_changes" in text:
+        from s3lint.loaders import tfplan
+
+        if tfplan.is_terraform_plan(tree):
+            return tfplan.load_plan(tree, shown)
+    from s3lint.loaders import policy_json
+
+    if policy_json.is_policy_document(tree):
+        return policy_json.load_policy_file(tree, shown, text)
+    return None
+
+
+def load_terraform_module(folder: str, options: ScanOptions, texts: dict[str, str]) -> Fragment:
+    from s3lint.loaders.terraform import load_module
+
+    return load_module(
+        folder,
+        root=os.path.abspath(options.root),
+        var_files=options.var_files,
+        variables=options.variables,
+    )
+
+
+def run_checks(model: ScanModel, rule_ids: Iterable[str], context: Any, debug: bool = False) -> list[Finding]:
+    from s3lint.checks import CHECK_MODULES, load_check
+
+    findings: list[Finding] = []
+    for rule_id in rule_ids:
+        if rule_id not in CHECK_MODULES:
+            continue
+        check = load_check(rule_id)
+        try:
+            findings.extend(check(model, context))
+        except Exception as error:  # noqa: BLE001 - one broken rule must not hide the others
+            detail = traceback.format_exc() if debug else f"{type(error).__name__}: {error}"
+            model.errors.append(LoadError("<s3lint>", f"internal error in rule {rule_id} ({detail.strip()}); please report it"))
+    return findings
+
+
+def error_findings(errors: list[LoadError]) -> list[Finding]:
+    return [
+        Finding(
+            rule_id="S3000",
+            message=error.message,
+            loc=Location(error.path, error.line or 1, error.column or 1),
+            resource=error.path,
+            key=error.message,
+        )
+        for error in errors
+    ]

@@ -1,0 +1,113 @@
+"""Attach settings declared by separate resources to the bucket they name.
+
+One linker serves every format: a CloudFormation `AWS::S3::BucketPolicy`, a Terraform
+`aws_s3_bucket_public_access_block` and a standalone policy file all arrive as
+`Attachment`s that name their bucket by address (within their scope) or by bucket name.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from s3lint.model import Attachment, Bucket, Fragment, ScanModel, Value
+from s3lint.symbols import is_unknown, symbol
+
+
+def link(fragments: Iterable[Fragment]) -> ScanModel:
+    model = ScanModel()
+    attachments: list[Attachment] = []
+    for fragment in fragments:
+        model.buckets.extend(fragment.buckets)
+        attachments.extend(fragment.attachments)
+        model.account_public_access_blocks.extend(fragment.account_public_access_blocks)
+        model.identity_policies.extend(fragment.identity_policies)
+        model.trails.extend(fragment.trails)
+        model.errors.extend(fragment.errors)
+        model.notes.extend(fragment.notes)
+        model.suppressions.extend(fragment.suppressions)
+
+    by_address: dict[tuple[str, str], Bucket] = {}
+    by_name: dict[str, Bucket] = {}
+    for bucket in model.buckets:
+        by_address.setdefault((bucket.scope, bucket.address), bucket)
+        by_name.setdefault(bucket.identity, bucket)
+
+    for attachment in attachments:
+        bucket = _find_bucket(attachment, by_address, by_name)
+        if bucket is None:
+            if attachment.kind not in ("policy", "access_point"):
+                continue  # a setting of a bucket defined elsewhere: nothing here to judge
+            bucket = _undeclared_bucket(attachment)
+            model.buckets.append(bucket)
+            by_name.setdefault(bucket.identity, bucket)
+            if attachment.bucket.address:
+                by_address.setdefault((attachment.scope, attachment.bucket.address), bucket)
+        _apply(bucket, attachment)
+    return model
+
+
+def _find_bucket(
+    attachment: Attachment,
+    by_address: dict[tuple[str, str], Bucket],
+    by_name: dict[str, Bucket],
+) -> Bucket | None:
+    ref = attachment.bucket
+    if ref.address:
+        bucket = by_address.get((attachment.scope, ref.address))
+        if bucket is not None:
+            return bucket
+    if isinstance(ref.name, str) and ref.name:
+        return by_name.get(ref.name)
+    return None
+
+
+def _undeclared_bucket(attachment: Attachment) -> Bucket:
+    ref = attachment.bucket
+    if isinstance(ref.name, str) and ref.name:
+        identity = ref.name
+        name = Value(ref.name, attachment.loc)
+    else:
+        identity = symbol(f"bucket of {attachment.owner}")
+        name = Value(ref.name if is_unknown(ref.name) else identity, attachment.loc, explicit=False)
+    address = ref.address or (ref.name if isinstance(ref.name, str) and ref.name else attachment.owner)
+    path = attachment.loc.path
+    source_format = "policy-json" if path.endswith(".json") and attachment.owner == path else (
+        "terraform" if path.endswith((".tf", ".tf.json")) else "cloudformation"
+    )
+    return Bucket(
+        address=address,
+        loc=attachment.loc,
+        source_format=source_format,  # type: ignore[arg-type]
+        name=name,
+        identity=identity,
+        declared=False,
+        scope=attachment.scope,
+    )
+
+
+def _apply(bucket: Bucket, attachment: Attachment) -> None:
+    kind, payload = attachment.kind, attachment.payload
+    if kind == "policy":
+        bucket.policies.append(payload)
+    elif kind == "access_point":
+        bucket.access_points.append(payload)
+    elif kind == "object_acl":
+        bucket.object_acls.append(payload)
+    elif kind == "grants":
+        bucket.grants.extend(payload)
+    elif kind == "acl":
+        bucket.acl = payload
+    elif kind == "public_access_block":
+        bucket.public_access_block = payload
+    elif kind == "encryption":
+        bucket.encryption = payload
+    elif kind == "versioning":
+        bucket.versioning = payload
+    elif kind == "logging":
+        bucket.logging = payload
+    elif kind == "ownership":
+        bucket.ownership = payload
+    elif kind == "object_lock":
+        bucket.object_lock = payload
+    elif kind == "website":
+        bucket.website = payload

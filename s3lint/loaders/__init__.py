@@ -1,0 +1,1 @@
+"""Format adapters: each turns one kind of file into a model `Fragment`."""

@@ -1,0 +1,1011 @@
+"""Terraform files into a small expression tree: HCL native syntax through tree-sitter, and
+the JSON syntax (`.tf.json`) into the same tree.
+
+The tree is plain Python objects with 1-based line/column on every node, so that the
+evaluator never touches tree-sitter and a finding can point at the exact attribute.  Block
+bodies are converted only when first read: most of a configuration (VPCs, instances, ...)
+is never looked at by an S3 linter.
+
+Conversion recurses over expressions with a hard depth bound (`MAX_DEPTH`); anything nested
+deeper becomes an `Invalid` node, which evaluates to Unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+from s3lint.model import LoadError
+
+MAX_DEPTH = 120  # expression nesting converted; deeper input evaluates to Unknown
+
+# ---------------------------------------------------------------------------------------
+# The tree
+# ---------------------------------------------------------------------------------------
+
+
+class Node:
+    __slots__ = ("line", "column", "end_line", "end_column")
+
+    def at(self, pos: tuple[int, int, int, int]) -> "Node":
+        self.line, self.column, self.end_line, self.end_column = pos
+        return self
+
+
+class Literal(Node):
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class Template(Node):
+    """A string template.  `parts` are literal strings (escapes already decoded) and nodes.
+
+    `content_pos` is where the first character of the content is written, which maps a
+    JSON document written in a heredoc back to lines of the .tf file."""
+
+    __slots__ = ("parts", "content_pos")
+
+    def __init__(self, parts: list[Any], content_pos: tuple[int, int]) -> None:
+        self.parts = parts
+        self.content_pos = content_pos
+
+
+class TemplateIf(Node):
+    __slots__ = ("condition", "then_parts", "else_parts")
+
+    def __init__(self, condition: Node, then_parts: list[Any], else_parts: list[Any]) -> None:
+        self.condition = condition
+        self.then_parts = then_parts
+        self.else_parts = else_parts
+
+
+class TemplateFor(Node):
+    __slots__ = ("key_var", "value_var", "collection", "parts")
+
+    def __init__(self, key_var: str | None, value_var: str, collection: Node, parts: list[Any]) -> None:
+        self.key_var = key_var
+        self.value_var = value_var
+        self.collection = collection
+        self.parts = parts
+
+
+class TupleCons(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Node]) -> None:
+        self.items = items
+
+
+class ObjectCons(Node):
+    """`{ key = value, ... }`; a bare identifier key is already a `Literal` string."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[Node, Node]]) -> None:
+        self.items = items
+
+
+class Variable(Node):
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class GetAttr(Node):
+    __slots__ = ("target", "name")
+
+    def __init__(self, target: Node, name: str) -> None:
+        self.target = target
+        self.name = name
+
+
+class Index(Node):
+    __slots__ = ("target", "key")
+
+    def __init__(self, target: Node, key: Node) -> None:
+        self.target = target
+        self.key = key
+
+
+class Splat(Node):
+    """`target[*].a.b` / `target.*.a`: `steps` ("attr", name) / ("index", node) apply to each item."""
+
+    __slots__ = ("target", "steps")
+
+    def __init__(self, target: Node, steps: list[tuple[str, Any]]) -> None:
+        self.target = target
+        self.steps = steps
+
+
+class Call(Node):
+    __slots__ = ("name", "args", "expand")
+
+    def __init__(self, name: str, args: list[Node], expand: bool) -> None:
+        self.name = name
+        self.args = args
+        self.expand = expand
+
+
+class Conditional(Node):
+    __slots__ = ("condition", "true", "false")
+
+    def __init__(self, condition: Node, true: Node, false: Node) -> None:
+        self.condition = condition
+        self.true = true
+        self.false = false
+
+
+class BinaryOp(Node):
+    __slots__ = ("op", "left", "right")
+
+    def __init__(self, op: str, left: Node, right: Node) -> None:
+        self.op = op
+        self.left = left
+        self.right = right
+
+
+class UnaryOp(Node):
+    __slots__ = ("op", "operand")
+
+    def __init__(self, op: str, operand: Node) -> None:
+        self.op = op
+        self.operand = operand
+
+
+class ForExpr(Node):
+    __slots__ = ("key_var", "value_var", "collection", "key", "value", "condition", "group")
+
+    def __init__(
+        self,
+        key_var: str | None,
+        value_var: str,
+        collection: Node,
+        key: Node | None,
+        value: Node,
+        condition: Node | None,
+        group: bool,
+    ) -> None:
+        self.key_var = key_var
+        self.value_var = value_var
+        self.collection = collection
+        self.key = key  # None: a tuple `[for ...]`, else an object `{for ... : k => v}`
+        self.value = value
+        self.condition = condition
+        self.group = group
+
+
+class Invalid(Node):
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class Attribute:
+    __slots__ = ("name", "expr", "path", "line", "column", "end_line", "end_column")
+
+    def __init__(self, name: str, expr: Node, path: str, pos: tuple[int, int, int, int]) -> None:
+        self.name = name
+        self.expr = expr
+        self.path = path
+        self.line, self.column, self.end_line, self.end_column = pos
+
+
+class Body:
+    __slots__ = ("attributes", "blocks")
+
+    def __init__(self) -> None:
+        self.attributes: dict[str, Attribute] = {}
+        self.blocks: list[Block] = []
+
+    def blocks_of(self, block_type: str) -> list["Block"]:
+        return [block for block in self.blocks if block.type == block_type]
+
+
+class Block:
+    """A block; its body is converted from the syntax tree on first access."""
+
+    __slots__ = ("type", "labels", "path", "line", "column", "end_line", "end_column", "header_end", "_body", "_make")
+
+    def __init__(
+        self,
+        block_type: str,
+        labels: list[str],
+        path: str,
+        pos: tuple[int, int, int, int],
+        header_end: tuple[int, int],
+        body: Body | None = None,
+        make: Any = None,
+    ) -> None:
+        self.type = block_type
+        self.labels = labels
+        self.path = path
+        self.line, self.column, self.end_line, self.end_column = pos
+        self.header_end = header_end
+        self._body = body
+        self._make = make
+
+    @property
+    def body(self) -> Body:
+        if self._body is None:
+            make, self._make = self._make, None
+            self._body = make() if make is not None else Body()
+        return self._body
+
+
+class ParsedFile:
+    __slots__ = ("path", "blocks", "attributes", "errors")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.blocks: list[Block] = []
+        self.attributes: dict[str, Attribute] = {}  # a .tfvars file is only attributes
+        self.errors: list[LoadError] = []
+
+
+# ---------------------------------------------------------------------------------------
+# Native syntax through tree-sitter
+# ---------------------------------------------------------------------------------------
+
+_PARSER: Any = None
+
+
+def _parser() -> Any:
+    """tree-sitter is imported only when a Terraform file is actually read."""
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+        import tree_sitter_hcl
+
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+    return _PARSER
+
+
+_BLOCK_HEADER = re.compile(rb'^[A-Za-z_][\w-]*(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*[ \t]*\{', re.M)
+MAX_RECOVERIES = 50
+
+
+def parse_hcl(path: str, data: bytes) -> ParsedFile:
+    """Parse one .tf/.tfvars file.  A syntax error is recorded and the top-level block it
+    sits in is blanked out, so the rest of the file is still read."""
+    parsed = ParsedFile(path)
+    parser = _parser()
+    tree = parser.parse(data)
+    for _ in range(MAX_RECOVERIES):
+        error = _first_error(tree.root_node)
+        if error is None:
+            break
+        line, column = error.start_point.row + 1, error.start_point.column + 1
+        parsed.errors.append(LoadError(path, _error_message(error, data), line, column))
+        data = _blank_block_at(data, error.start_byte)
+        tree = parser.parse(data)
+    else:
+        if _first_error(tree.root_node) is not None:
+            return parsed  # hopeless: keep the errors, read nothing
+
+    converter = _Converter(data, path)
+    root = tree.root_node
+    body = next((child for child in root.children if child.type == "body"), None)
+    if body is None:
+        return parsed
+    for child in body.children:
+        if child.type == "attribute":
+            attribute = converter.attribute(child)
+            parsed.attributes[attribute.name] = attribute
+        elif child.type == "block":
+            parsed.blocks.append(converter.block(child))
+    return parsed
+
+
+def _first_error(root: Any) -> Any:
+    if not root.has_error:
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node
+        stack.extend(reversed([child for child in node.children if child.has_error or child.is_missing]))
+    return root
+
+
+def _error_message(node: Any, data: bytes) -> str:
+    if node.is_missing:
+        return f"syntax error: missing {node.type!r}"
+    text = data[node.start_byte : node.end_byte].split(b"\n", 1)[0][:40].decode("utf-8", "replace").strip()
+    return f"syntax error near {text!r}" if text else "syntax error"
+
+
+def _blank_block_at(data: bytes, offset: int) -> bytes:
+    """Replace, with spaces, the top-level block around `offset` (up to the next line that
+    starts a block), keeping newlines so that every other line keeps its number."""
+    start = 0
+    for match in _BLOCK_HEADER.finditer(data, 0, offset + 1):
+        start = match.start()
+    next_header = _BLOCK_HEADER.search(data, max(offset, start) + 1)
+    # An error in the header line itself: skip past this line at least.
+    end = next_header.start() if next_header else len(data)
+    if end <= start:
+        end = len(data)
+    blanked = bytes(b if b in (10, 13) else 32 for b in data[start:end])
+    if blanked == data[start:end]:  # nothing left to blank: drop the rest
+        blanked = bytes(b if b in (10, 13) else 32 for b in data[start:])
+        return data[:start] + blanked
+    return data[:start] + blanked + data[end:]
+
+
+def _pos(node: Any) -> tuple[int, int, int, int]:
+    start, end = node.start_point, node.end_point
+    return (start.row + 1, start.column + 1, end.row + 1, end.column + 1)
+
+
+_QUOTED_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def unescape_quoted(raw: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if text == "$${":
+            return "${"
+        if text == "%%{":
+            return "%{"
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            try:
+                return chr(int(code[1:], 16))
+            except ValueError:
+                return text
+        return _SIMPLE_ESCAPES.get(code, text)
+
+    if "\\" not in raw and "$${" not in raw and "%%{" not in raw:
+        return raw
+    return _QUOTED_ESCAPE.sub(replace, raw)
+
+
+def unescape_heredoc(raw: str) -> str:
+    return raw.replace("$${", "${").replace("%%{", "%{")
+
+
+_BINARY_OPS = {"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"}
+
+
+class _Converter:
+    """Turns tree-sitter nodes of one file into the tree above."""
+
+    def __init__(self, data: bytes, path: str) -> None:
+        self.data = data
+        self.path = path
+
+    def text(self, node: Any) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    # -- structure ------------------------------------------------------------------------
+
+    def attribute(self, node: Any) -> Attribute:
+        name_node = node.child(0)
+        expr_node = next((c for c in node.children if c.type == "expression"), None)
+        expr = self.expression(expr_node, 0) if expr_node is not None else Invalid("missing value").at(_pos(node))
+        return Attribute(self.text(name_node), expr, self.path, _pos(node))
+
+    def block(self, node: Any) -> Block:
+        block_type = ""
+        labels: list[str] = []
+        header_end = (node.start_point.row + 1, node.start_point.column + 2)
+        body_node = None
+        for child in node.children:
+            kind = child.type
+            if kind == "identifier":
+                if not block_type:
+                    block_type = self.text(child)
+                else:
+                    labels.append(self.text(child))
+            elif kind == "string_lit":
+                labels.append(self.string_lit(child))
+            elif kind == "block_start":
+                header_end = (child.end_point.row + 1, child.end_point.column + 1)
+            elif kind == "body":
+                body_node = child
+
+        def make() -> Body:
+            return self.body(body_node) if body_node is not None else Body()
+
+        return Block(block_type, labels, self.path, _pos(node), header_end, make=make)
+
+    def body(self, node: Any) -> Body:
+        body = Body()
+        for child in node.children:
+            if child.type == "attribute":
+                attribute = self.attribute(child)
+                body.attributes[attribute.name] = attribute
+            elif child.type == "block":
+                body.blocks.append(self.block(child))
+        return body
+
+    # -- expressions ------------------------------------------------------------------------
+
+    def expression(self, node: Any, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            return Invalid("expression nested too deeply").at(_pos(node))
+        kind = node.type
+        if kind == "expression":
+            return self._expression_node(node, depth)
+        method = self._DISPATCH.get(kind)
+        if method is None:
+            return Invalid(f"unsupported syntax {kind}").at(_pos(node))
+        return method(self, node, depth)
+
+    def _expression_node(self, node: Any, depth: int) -> Node:
+        children = [c for c in node.children if c.type != "comment"]
+        if not children:
+            return Invalid("empty expression").at(_pos(node))
+        index = 0
+        if children[0].type == "(":
+            inner = next((c for c in children if c.type == "expression"), None)
+            base = self.expression(inner, depth + 1) if inner is not None else Invalid("empty parentheses")
+            base.at(_pos(inner if inner is not None else node))
+            index = next((i for i, c in enumerate(children) if c.type == ")"), len(children) - 1) + 1
+        else:
+            base = self.expression(children[0], depth + 1)
+            index = 1
+        start = node.start_point
+        for postfix in children[index:]:
+            kind = postfix.type
+            end = postfix.end_point
+            pos = (start.row + 1, start.column + 1, end.row + 1, end.column + 1)
+            if kind == "get_attr":
+                base = GetAttr(base, self._attr_name(postfix)).at(pos)
+            elif kind == "index":
+                base = Index(base, self._index_key(postfix, depth)).at(pos)
+            elif kind == "splat":
+                base = Splat(base, self._splat_steps(postfix, depth)).at(pos)
+        return base
+
+    def _attr_name(self, node: Any) -> str:
+        ident = next((c for c in node.children if c.type == "identifier"), None)
+        return self.text(ident) if ident is not None else ""
+
+    def _index_key(self, node: Any, depth: int) -> Node:
+        inner = node.child(0)
+        if inner is None:
+            return Invalid("bad index").at(_pos(node))
+        if inner.type == "legacy_index":
+            digits = self.text(inner)[1:]
+            try:
+                return Literal(int(digits)).at(_pos(inner))
+            except ValueError:
+                return Invalid("bad index").at(_pos(inner))
+        expr = next((c for c in inner.children if c.type == "expression"), None)
+        return self.expression(expr, depth + 1) if expr is not None else Invalid("bad index").at(_pos(node))
+
+    def _splat_steps(self, node: Any, depth: int) -> list[tuple[str, Any]]:
+        steps: list[tuple[str, Any]] = []
+        inner = node.child(0)
+        for child in inner.children if inner is not None else []:
+            if child.type == "get_attr":
+                steps.append(("attr", self._attr_name(child)))
+            elif child.type == "index":
+                steps.append(("index", self._index_key(child, depth)))
+        return steps
+
+    def _literal_value(self, node: Any, depth: int) -> Node:
+        inner = node.child(0)
+        pos = _pos(node)
+        kind = inner.type
+        if kind == "numeric_lit":
+            return Literal(parse_number(self.text(inner))).at(pos)
+        if kind == "bool_lit":
+            return Literal(self.text(inner) == "true").at(pos)
+        if kind == "null_lit":
+            return Literal(None).at(pos)
+        if kind == "string_lit":
+            return Literal(self.string_lit(inner)).at(pos)
+        return Invalid(f"unsupported literal {kind}").at(pos)
+
+    def string_lit(self, node: Any) -> str:
+        start = node.start_byte
+        end = node.end_byte
+        first, last = node.child(0), node.child(node.child_count - 1)
+        if first is not None and first.type == "quoted_template_start":
+            start = first.end_byte
+        if last is not None and last.type == "quoted_template_end" and node.child_count > 1:
+            end = last.start_byte
+        return unescape_quoted(self.data[start:end].decode("utf-8", "replace"))
+
+    def _collection_value(self, node: Any, depth: int) -> Node:
+        inner = node.child(0)
+        pos = _pos(node)
+        if inner.type == "tuple":
+            items = [self.expression(c, depth + 1) for c in inner.children if c.type == "expression"]
+            return TupleCons(items).at(pos)
+        items_: list[tuple[Node, Node]] = []
+        for elem in inner.children:
+            if elem.type != "object_elem":
+                continue
+            exprs = [c for c in elem.children if c.type == "expression"]
+            if len(exprs) != 2:
+                continue
+            items_.append((self._object_key(exprs[0], depth), self.expression(exprs[1], depth + 1)))
+        return ObjectCons(items_).at(pos)
+
+    def _object_key(self, node: Any, depth: int) -> Node:
+        """A bare identifier key is its own name, not a variable reference."""
+        children = [c for c in node.children if c.type != "comment"]
+        if len(children) == 1 and children[0].type == "variable_expr":
+            return Literal(self.text(children[0])).at(_pos(node))
+        return self.expression(node, depth + 1)
+
+    def _variable_expr(self, node: Any, depth: int) -> Node:
+        return Variable(self.text(node)).at(_pos(node))
+
+    def _function_call(self, node: Any, depth: int) -> Node:
+        name = self.text(node.child(0))
+        args: list[Node] = []
+        expand = False
+        arguments = next((c for c in node.children if c.type == "function_arguments"), None)
+        if arguments is not None:
+            for child in arguments.children:
+                if child.type == "expression":
+                    args.append(self.expression(child, depth + 1))
+                elif child.type == "ellipsis":
+                    expand = True
+        return Call(name, args, expand).at(_pos(node))
+
+    def _conditional(self, node: Any, depth: int) -> Node:
+        exprs = [c for c in node.children if c.type == "expression"]
+        if len(exprs) != 3:
+            return Invalid("bad conditional").at(_pos(node))
+        cond, true, false = (self.expression(e, depth + 1) for e in exprs)
+        return Conditional(cond, true, false).at(_pos(node))
+
+    def _operation(self, node: Any, depth: int) -> Node:
+        inner = node.child(0)
+        pos = _pos(node)
+        operands = [c for c in inner.children if c.is_named and c.type != "comment"]
+        operators = [c for c in inner.children if not c.is_named]
+        if inner.type == "unary_operation" and operands and operators:
+            return UnaryOp(self.text(operators[0]), self.expression(operands[0], depth + 1)).at(pos)
+        if inner.type == "binary_operation" and len(operands) == 2 and operators:
+            op = self.text(operators[0])
+            if op in _BINARY_OPS:
+                return BinaryOp(op, self.expression(operands[0], depth + 1), self.expression(operands[1], depth + 1)).at(pos)
+        return Invalid("bad operation").at(pos)
+
+    def _for_expr(self, node: Any, depth: int) -> Node:
+        inner = node.child(0)
+        pos = _pos(node)
+        intro = next((c for c in inner.children if c.type == "for_intro"), None)
+        if intro is None:
+            return Invalid("bad for expression").at(pos)
+        names = [self.text(c) for c in intro.children if c.type == "identifier"]
+        coll_node = next((c for c in intro.children if c.type == "expression"), None)
+        if not names or coll_node is None:
+            return Invalid("bad for expression").at(pos)
+        key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+        collection = self.expression(coll_node, depth + 1)
+        exprs = [c for c in inner.children if c.type == "expression"]
+        cond_node = next((c for c in inner.children if c.type == "for_cond"), None)
+        condition = None
+        if cond_node is not None:
+            cond_expr = next((c for c in cond_node.children if c.type == "expression"), None)
+            if cond_expr is not None:
+                condition = self.expression(cond_expr, depth + 1)
+        group = any(c.type == "ellipsis" for c in inner.children)
+        if inner.type == "for_object_expr":
+            if len(exprs) < 2:
+                return Invalid("bad for expression").at(pos)
+            key = self.expression(exprs[0], depth + 1)
+            value = self.expression(exprs[1], depth + 1)
+            return ForExpr(key_var, value_var, collection, key, value, condition, group).at(pos)
+        if not exprs:
+            return Invalid("bad for expression").at(pos)
+        return ForExpr(key_var, value_var, collection, None, self.expression(exprs[0], depth + 1), condition, False).at(pos)
+
+    # -- templates --------------------------------------------------------------------------
+
+    def _template_expr(self, node: Any, depth: int) -> Node:
+        inner = node.child(0)
+        pos = _pos(node)
+        if inner.type == "quoted_template":
+            children = list(inner.children)
+            start = children[0].end_byte if children and children[0].type == "quoted_template_start" else inner.start_byte
+            end = children[-1].start_byte if len(children) > 1 and children[-1].type == "quoted_template_end" else inner.end_byte
+            parts = self._template_parts(children, start, end, depth, heredoc=False)
+            content = (inner.start_point.row + 1, inner.start_point.column + 2)
+            return Template(parts, content).at(pos)
+        if inner.type == "heredoc_template":
+            return self._heredoc(inner, depth, pos)
+        return Invalid(f"unsupported template {inner.type}").at(pos)
+
+    def _heredoc(self, node: Any, depth: int, pos: tuple[int, int, int, int]) -> Node:
+        children = list(node.children)
+        start_marker = next((c for c in children if c.type == "heredoc_start"), None)
+        identifiers = [c for c in children if c.type == "heredoc_identifier"]
+        if not identifiers:
+            return Invalid("bad heredoc").at(pos)
+        newline = self.data.find(b"\n", identifiers[0].end_byte)
+        start = newline + 1 if newline >= 0 else identifiers[0].end_byte
+        if len(identifiers) > 1:
+            closing = identifiers[-1]
+            end = self.data.rfind(b"\n", 0, closing.start_byte) + 1
+            end = max(end, start)
+        else:
+            end = node.end_byte
+        inner = [c for c in children if c.type in ("template_interpolation", "template_directive")]
+        parts = self._template_parts(inner, start, end, depth, heredoc=True)
+        indent = 0
+        if start_marker is not None and self.text(start_marker).startswith("<<-"):
+            parts, indent = _strip_indent(parts)
+        content = (identifiers[0].start_point.row + 2, 1 + indent)
+        return Template(parts, content).at(pos)
+
+    def _template_parts(self, children: list[Any], start: int, end: int, depth: int, *, heredoc: bool) -> list[Any]:
+        """Literal text is taken from the bytes between the interpolations, not from
+        tree-sitter's literal nodes, which drop whitespace."""
+        unescape = unescape_heredoc if heredoc else unescape_quoted
+        parts: list[Any] = []
+        cursor = start
+        strip_next = False
+        for child in children:
+            if child.type not in ("template_interpolation", "template_directive"):
+                continue
+            if child.start_byte < cursor or child.start_byte > end:
+                continue
+            literal = unescape(self.data[cursor : child.start_byte].decode("utf-8", "replace"))
+            strip_before, strip_after = _strip_markers(child)
+            if strip_next:
+                literal = literal.lstrip()
+            if strip_before:
+                literal = literal.rstrip()
+            if literal:
+                parts.append(literal)
+            strip_next = strip_after
+            if child.type == "template_interpolation":
+                expr = next((c for c in child.children if c.type == "expression"), None)
+                parts.append(self.expression(expr, depth + 1) if expr is not None else Invalid("empty interpolation").at(_pos(child)))
+            else:
+                parts.append(self._directive(child, depth, heredoc))
+            cursor = child.end_byte
+        literal = unescape(self.data[cursor:end].decode("utf-8", "replace"))
+        if strip_next:
+            literal = literal.lstrip()
+        if literal:
+            parts.append(literal)
+        return parts
+
+    def _directive(self, node: Any, depth: int, heredoc: bool) -> Node:
+        inner = node.child(0)
+        pos = _pos(node)
+        if inner is None:
+            return Invalid("bad template directive").at(pos)
+        children = list(inner.children)
+        if inner.type == "template_if" and children:
+            intro = children[0]
+            cond_node = next((c for c in intro.children if c.type == "expression"), None)
+            if cond_node is None:
+                return Invalid("bad template if").at(pos)
+            else_index = next((i for i, c in enumerate(children) if c.type == "template_else_intro"), None)
+            end_index = next((i for i, c in enumerate(children) if c.type == "template_if_end"), len(children))
+            then_end = else_index if else_index is not None else end_index
+            then_parts = self._template_parts(children[1:then_end], intro.end_byte, children[then_end].start_byte if then_end < len(children) else inner.end_byte, depth, heredoc=heredoc)
+            else_parts: list[Any] = []
+            if else_index is not None:
+                else_intro = children[else_index]
+                stop = children[end_index].start_byte if end_index < len(children) else inner.end_byte
+                else_parts = self._template_parts(children[else_index + 1 : end_index], else_intro.end_byte, stop, depth, heredoc=heredoc)
+            return TemplateIf(self.expression(cond_node, depth + 1), then_parts, else_parts).at(pos)
+        if inner.type == "template_for" and children:
+            intro = children[0]
+            names = [self.text(c) for c in intro.children if c.type == "identifier"]
+            coll = next((c for c in intro.children if c.type == "expression"), None)
+            if not names or coll is None:
+                return Invalid("bad template for").at(pos)
+            end_index = next((i for i, c in enumerate(children) if c.type == "template_for_end"), len(children))
+            stop = children[end_index].start_byte if end_index < len(children) else inner.end_byte
+            parts = self._template_parts(children[1:end_index], intro.end_byte, stop, depth, heredoc=heredoc)
+            key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+            return TemplateFor(key_var, value_var, self.expression(coll, depth + 1), parts).at(pos)
+        return Invalid("unsupported template directive").at(pos)
+
+    _DISPATCH: dict[str, Any] = {}
+
+
+_Converter._DISPATCH = {
+    "literal_value": _Converter._literal_value,
+    "collection_value": _Converter._collection_value,
+    "variable_expr": _Converter._variable_expr,
+    "function_call": _Converter._function_call,
+    "conditional": _Converter._conditional,
+    "operation": _Converter._operation,
+    "for_expr": _Converter._for_expr,
+    "template_expr": _Converter._template_expr,
+}
+
+
+def _strip_markers(node: Any) -> tuple[bool, bool]:
+    """(`${~`, `~}`) of an interpolation or directive."""
+    before = after = False
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for child in current.children:
+            if child.type == "strip_marker":
+                if child.start_byte <= node.start_byte + 3:
+                    before = True
+                else:
+                    after = True
+            elif child.type in ("template_if_intro", "template_if_end", "template_for_start", "template_for_end", "template_else_intro"):
+                stack.append(child)
+    return before, after
+
+
+def _strip_indent(parts: list[Any]) -> tuple[list[Any], int]:
+    """`<<-` heredocs: remove the smallest indentation of the content's lines."""
+    skeleton = "".join(part if isinstance(part, str) else "x" for part in parts)
+    widths = [len(line) - len(line.lstrip(" \t")) for line in skeleton.split("\n") if line.strip(" \t")]
+    indent = min(widths) if widths else 0
+    if not indent:
+        return parts, 0
+    pattern = re.compile("(^|\n)[ \t]{0,%d}" % indent)
+    out: list[Any] = []
+    at_line_start = True
+    for part in parts:
+        if isinstance(part, str):
+            if at_line_start:
+                text = pattern.sub(r"\1", part)
+            else:  # the text before the first newline continues a line: keep it
+                head, sep, tail = part.partition("\n")
+                text = head + sep + pattern.sub(r"\1", tail) if sep else part
+            out.append(text)
+            at_line_start = part.endswith("\n")
+        else:
+            out.append(part)
+            at_line_start = False
+    return out, indent
+
+
+def parse_number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            return 0
+        return int(value) if value.is_integer() and abs(value) < 2**63 else value
+
+
+def parse_expression(text: str, path: str = "<expression>") -> Node:
+    """One HCL expression (a `--var` value, a JSON-syntax template)."""
+    parsed = parse_hcl(path, b"x = " + text.encode("utf-8") + b"\n")
+    attribute = parsed.attributes.get("x")
+    if attribute is None or parsed.errors:
+        raise ValueError(parsed.errors[0].message if parsed.errors else "not an expression")
+    return attribute.expr
+
+
+# ---------------------------------------------------------------------------------------
+# JSON syntax (.tf.json, .tfvars.json)
+# ---------------------------------------------------------------------------------------
+
+# Keys of a JSON body that are nested blocks rather than object-valued arguments.  Terraform
+# decides this from the provider schema; these are the block types this loader reads.
+JSON_BLOCK_TYPES = frozenset(
+    {
+        "versioning", "logging", "server_side_encryption_configuration", "rule",
+        "apply_server_side_encryption_by_default", "grant", "object_lock_configuration", "website",
+        "versioning_configuration", "access_control_policy", "grantee", "owner",
+        "public_access_block_configuration", "vpc_configuration", "event_selector", "data_resource",
+        "advanced_event_selector", "field_selector", "statement", "principals", "not_principals",
+        "condition", "inline_policy", "lifecycle", "default_retention", "dynamic", "content",
+    }
+)
+_JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
+
+
+def parse_tf_json(path: str, text: str) -> ParsedFile:
+    parsed = ParsedFile(path)
+    try:
+        tree = _load_json(text)
+    except _JsonProblem as problem:
+        parsed.errors.append(LoadError(path, problem.message, problem.line, problem.column))
+        return parsed
+    if not isinstance(tree, dict):
+        parsed.errors.append(LoadError(path, "a .tf.json file must hold a JSON object", 1, 1))
+        return parsed
+    builder = _JsonBuilder(path)
+    for key, value in _items(tree):
+        pos = _key_pos(tree, key)
+        if key == "locals":
+            for entry in value if isinstance(value, list) else [value]:
+                block = Block("locals", [], path, pos, pos[:2], body=builder.body(entry, "locals"))
+                parsed.blocks.append(block)
+        elif key in _JSON_LABELS:
+            parsed.blocks.extend(builder.labelled(key, value, _JSON_LABELS[key], pos))
+        elif key == "terraform":
+            parsed.blocks.append(Block("terraform", [], path, pos, pos[:2], body=builder.body(value, "terraform")))
+    return parsed
+
+
+def parse_tfvars_json(path: str, text: str) -> ParsedFile:
+    parsed = ParsedFile(path)
+    try:
+        tree = _load_json(text)
+    except _JsonProblem as problem:
+        parsed.errors.append(LoadError(path, problem.message, problem.line, problem.column))
+        return parsed
+    builder = _JsonBuilder(path, templates=False)
+    if isinstance(tree, dict):
+        for key, value in _items(tree):
+            pos = _key_pos(tree, key)
+            parsed.attributes[key] = Attribute(key, builder.expression(value, pos, 0), path, pos)
+    return parsed
+
+
+class _JsonProblem(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def _load_json(text: str) -> Any:
+    try:
+        from s3lint.loaders.json_source import parse_json  # located tree, when available
+    except ImportError:
+        parse_json = None
+    if parse_json is not None:
+        try:
+            return parse_json(text)
+        except Exception as error:  # the colleague's SourceError, or anything unexpected
+            raise _JsonProblem(
+                f"invalid JSON: {getattr(error, 'message', error)}", getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
+            ) from None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise _JsonProblem(f"invalid JSON: {getattr(error, 'msg', error)}", getattr(error, "lineno", 1), getattr(error, "colno", 1)) from None
+    except RecursionError:
+        raise _JsonProblem("invalid JSON: nested too deeply", 1, 1) from None
+
+
+def _items(mapping: dict) -> Iterator[tuple[str, Any]]:
+    return iter(list(mapping.items()))
+
+
+def _key_pos(mapping: Any, key: Any) -> tuple[int, int, int, int]:
+    key_pos = getattr(mapping, "key_pos", None)
+    if key_pos is not None:
+        line, column = key_pos(key)
+        if line:
+            return (line, column, line, column + 1)
+    line, column = getattr(mapping, "line", 0) or 1, getattr(mapping, "column", 0) or 1
+    return (line, column, line, column + 1)
+
+
+class _JsonBuilder:
+    def __init__(self, path: str, templates: bool = True) -> None:
+        self.path = path
+        self.templates = templates
+
+    def labelled(self, block_type: str, value: Any, depth: int, pos: tuple[int, int, int, int]) -> list[Block]:
+        """`{"resource": {"aws_s3_bucket": {"x": {...}}}}` into blocks with their labels."""
+        blocks: list[Block] = []
+        stack: list[tuple[Any, list[str], tuple[int, int, int, int]]] = [(value, [], pos)]
+        while stack:
+            node, labels, node_pos = stack.pop(0)
+            if len(labels) == depth:
+                for body_value in node if isinstance(node, list) else [node]:
+                    body = self.body(body_value, block_type)
+                    blocks.append(Block(block_type, labels, self.path, node_pos, node_pos[:2], body=body))
+                continue
+            if isinstance(node, dict):
+                for key, child in _items(node):
+                    stack.append((child, labels + [str(key)], _key_pos(node, key)))
+            elif isinstance(node, list):
+                for item in node:
+                    stack.append((item, labels, node_pos))
+        return blocks
+
+    def body(self, value: Any, block_type: str) -> Body:
+        body = Body()
+        if not isinstance(value, dict):
+            return body
+        for key, child in _items(value):
+            pos = _key_pos(value, key)
+            if key == "//":
+                continue  # a JSON-syntax comment
+            if block_type == "locals" or key not in JSON_BLOCK_TYPES or not isinstance(child, (dict, list)):
+                body.attributes[key] = Attribute(key, self.expression(child, pos, 0), self.path, pos)
+                continue
+            if key == "dynamic":
+                body.blocks.extend(self.labelled("dynamic", child, 1, pos))
+                continue
+            for item in child if isinstance(child, list) else [child]:
+                if isinstance(item, dict):
+                    body.blocks.append(Block(key, [], self.path, pos, pos[:2], body=self.body(item, key)))
+        return body
+
+    def expression(self, value: Any, pos: tuple[int, int, int, int], depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            return Invalid("value nested too deeply").at(pos)
+        own = (getattr(value, "line", 0), getattr(value, "column", 0))
+        if own[0]:
+            pos = (own[0], own[1], own[0], own[1] + 1)
+        if isinstance(value, str):
+            if self.templates and ("${" in value or "%{" in value):
+                return self.template(value, pos)
+            return Literal(str(value)).at(pos)
+        if isinstance(value, list):
+            return TupleCons([self.expression(item, _item_pos(value, i, pos), depth + 1) for i, item in enumerate(value)]).at(pos)
+        if isinstance(value, dict):
+            items = [
+                (Literal(str(key)).at(_key_pos(value, key)), self.expression(child, _value_pos(value, key, pos), depth + 1))
+                for key, child in _items(value)
+            ]
+            return ObjectCons(items).at(pos)
+        return Literal(value).at(pos)
+
+    def template(self, text: str, pos: tuple[int, int, int, int]) -> Node:
+        marker = "S3LINT_JSON_TEMPLATE_END"
+        source = f"x = <<{marker}\n{text}\n{marker}\n".encode("utf-8")
+        try:
+            parsed = parse_hcl(self.path, source)
+        except Exception:  # noqa: BLE001 - any parser trouble makes the value unknown
+            return Invalid("unreadable template").at(pos)
+        attribute = parsed.attributes.get("x")
+        if attribute is None or parsed.errors or not isinstance(attribute.expr, Template):
+            return Invalid("invalid template").at(pos)
+        template = attribute.expr
+        parts = list(template.parts)
+        if parts and isinstance(parts[-1], str) and parts[-1].endswith("\n"):
+            parts[-1] = parts[-1][:-1]
+            if not parts[-1]:
+                parts.pop()
+        _relocate(template, pos)
+        return Template(parts, pos[:2]).at(pos)
+
+
+def _relocate(root: Node, pos: tuple[int, int, int, int]) -> None:
+    """Every node of a template parsed out of a JSON string is located at that string."""
+    stack: list[Any] = [root]
+    seen = 0
+    while stack and seen < 100_000:
+        seen += 1
+        node = stack.pop()
+        if isinstance(node, Node):
+            node.at(pos)
+            for name in _child_slots(node):
+                stack.append(getattr(node, name, None))
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+
+
+def _child_slots(node: Node) -> tuple[str, ...]:
+    slots: list[str] = []
+    for cls in type(node).__mro__:
+        slots.extend(getattr(cls, "__slots__", ()))
+    return tuple(s for s in slots if s not in ("line", "column", "end_line", "end_column"))
+
+
+def _item_pos(sequence: Any, index: int, fallback: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    item_pos = getattr(sequence, "item_pos", None)
+    if item_pos is not None:
+        line, column = item_pos(index)
+        if line:
+            return (line, column, line, column + 1)
+    return fallback
+
+
+def _value_pos(mapping: Any, key: Any, fallback: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    value_pos = getattr(mapping, "value_pos", None)
+    if value_pos is not None:
+        line, column = value_pos(key)
+        if line:
+            return (line, column, line, column + 1)
+    return fallback

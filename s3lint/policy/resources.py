@@ -1,0 +1,252 @@
+"""Which of a bucket's ARNs a statement's Resource (or NotResource) covers.
+
+Matching is a glob match over the whole ARN (`*` any run of characters, `?` one character),
+case-sensitive as AWS matches resource ARNs.  Three values come back: True, False, and None
+for "cannot be known statically".  What makes an answer unknown:
+
+* an `Unknown` resource value;
+* a symbol in the pattern that the bucket's ARN does not share (e.g. `${param:Name}` where
+  the bucket's name is a literal), or a bucket identity symbol that the pattern does not
+  share, unless a wildcard covers it anyway (`arn:aws:s3:::*` covers every bucket).
+
+Shared symbols are the same value on both sides, so `arn:${AWS::Partition}:s3:::${bucket:Logs}/*`
+covers the objects of the bucket whose identity is `${bucket:Logs}`.  A literal partition
+(`aws`, `aws-cn`, ...) is taken to be the template's own partition.  IAM policy variables
+(`${aws:username}`) are wildcards; `${*}`, `${?}` and `${$}` are the escaped characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from s3lint.model import Bucket, PolicyDocument, Statement
+from s3lint.symbols import PARTITION, SYMBOL_CLOSE, SYMBOL_OPEN, is_unknown, symbol
+
+Tri = Optional[bool]  # True, False, or None for unknown
+
+KNOWN_PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
+_PARTITION_SYMBOL = symbol(PARTITION)
+
+# Token kinds.  Pattern side: literal char, "*", "?", symbol.  Target side: literal char,
+# symbol, "all" (every possible suffix: only a "*" covers it), "some" (one suffix of our
+# choosing: matches anything).
+_CHAR, _STAR, _QMARK, _SYMBOL, _ALL, _SOME = range(6)
+Token = tuple[int, str]
+
+_ESCAPES = {"${*}": "*", "${?}": "?", "${$}": "$"}
+_POLICY_VARIABLE = re.compile(r"\$\{[^}\ue000\ue001]*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Which parts of a bucket a statement's resources cover (True / False / None=unknown).
+
+    `bucket_arn`: the bucket itself (`arn:...:::name`); `objects`: every object
+    (`arn:...:::name/*`); `some_objects`: at least one object."""
+
+    bucket_arn: Tri
+    objects: Tri
+    some_objects: Tri = None
+
+    @property
+    def anything(self) -> Tri:
+        """Does the statement apply to the bucket or to any of its objects?"""
+        return _or([self.bucket_arn, self.some_objects])
+
+
+def _tokenize_pattern(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == SYMBOL_OPEN:
+            end = text.find(SYMBOL_CLOSE, index)
+            if end < 0:
+                end = length - 1
+            tokens.append((_SYMBOL, text[index : end + 1]))
+            index = end + 1
+            continue
+        if char == "$" and text.startswith("${", index):
+            escape = text[index : index + 4]
+            if escape in _ESCAPES:
+                tokens.append((_CHAR, _ESCAPES[escape]))
+                index += 4
+                continue
+            variable = _POLICY_VARIABLE.match(text, index)
+            if variable:
+                tokens.append((_STAR, "*"))  # a policy variable can be anything: a wildcard
+                index = variable.end()
+                continue
+        if char == "*":
+            tokens.append((_STAR, char))
+        elif char == "?":
+            tokens.append((_QMARK, char))
+        else:
+            tokens.append((_CHAR, char))
+        index += 1
+    return _normalise_partition(tokens)
+
+
+def _normalise_partition(tokens: list[Token]) -> list[Token]:
+    """`arn:aws:...` -> `arn:${AWS::Partition}:...`: a literal partition is our partition."""
+    text = "".join(value if kind == _CHAR else "\0" for kind, value in tokens)
+    if not text.startswith("arn:"):
+        return tokens
+    end = text.find(":", 4)
+    if end < 0 or text[4:end] not in KNOWN_PARTITIONS:
+        return tokens
+    return tokens[:4] + [(_SYMBOL, _PARTITION_SYMBOL)] + tokens[end:]
+
+
+def _tokenize_target(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        if text[index] == SYMBOL_OPEN:
+            end = text.find(SYMBOL_CLOSE, index)
+            if end < 0:
+                end = length - 1
+            tokens.append((_SYMBOL, text[index : end + 1]))
+            index = end + 1
+        else:
+            tokens.append((_CHAR, text[index]))
+            index += 1
+    return tokens
+
+
+def _glob_match(pattern: list[Token], target: list[Token], *, possible: bool, shared: frozenset[str]) -> bool:
+    """Does the pattern match the target?  With `possible`, symbols that only one side has
+    may take any value (on the pattern side like `*`, on the target side like "some")."""
+
+    def pattern_free(token: Token) -> bool:
+        return token[0] == _STAR or (possible and token[0] == _SYMBOL and token[1] not in shared)
+
+    def target_free(token: Token) -> bool:
+        return token[0] == _SOME or (possible and token[0] == _SYMBOL and token[1] not in shared)
+
+    rows = len(pattern) + 1
+    cols = len(target) + 1
+    previous = [False] * cols
+    previous[0] = True
+    for j in range(1, cols):
+        previous[j] = previous[j - 1] and target_free(target[j - 1])
+    for i in range(1, rows):
+        ptoken = pattern[i - 1]
+        current = [False] * cols
+        current[0] = previous[0] and pattern_free(ptoken)
+        for j in range(1, cols):
+            ttoken = target[j - 1]
+            if pattern_free(ptoken):
+                ok = previous[j] or current[j - 1]
+            elif ptoken[0] == _QMARK:
+                ok = previous[j - 1] and ttoken[0] == _CHAR
+            elif ttoken[0] == _CHAR or ttoken[0] == _SYMBOL:
+                ok = previous[j - 1] and ptoken[0] != _STAR and ttoken == ptoken
+            else:
+                ok = False
+            if not ok and target_free(ttoken):
+                ok = current[j - 1] or previous[j] or previous[j - 1]
+            current[j] = ok
+        previous = current
+    return previous[-1]
+
+
+def _match(pattern: list[Token], target: list[Token]) -> Tri:
+    pattern_symbols = {value for kind, value in pattern if kind == _SYMBOL}
+    target_symbols = {value for kind, value in target if kind == _SYMBOL}
+    shared = frozenset(pattern_symbols & target_symbols)
+    if _glob_match(pattern, target, possible=False, shared=shared):
+        return True
+    if pattern_symbols == shared and target_symbols == shared:
+        return False
+    return None if _glob_match(pattern, target, possible=True, shared=shared) else False
+
+
+def _or(values: Iterable[Tri]) -> Tri:
+    result: Tri = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            result = None
+    return result
+
+
+def _and(values: Iterable[Tri]) -> Tri:
+    result: Tri = True
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            result = None
+    return result
+
+
+def _not(value: Tri) -> Tri:
+    return None if value is None else not value
+
+
+def _targets(bucket: Bucket) -> tuple[list[Token], list[Token], list[Token]]:
+    arn = _tokenize_target(bucket.arn)
+    slash = [(_CHAR, "/")]
+    return arn, arn + slash + [(_ALL, "")], arn + slash + [(_SOME, "")]
+
+
+def pattern_coverage(pattern: object, bucket: Bucket) -> Coverage:
+    """What one Resource value covers of the bucket (ignoring NotResource)."""
+    if is_unknown(pattern) or not isinstance(pattern, str):
+        return Coverage(None, None, None) if is_unknown(pattern) else Coverage(False, False, False)
+    tokens = _tokenize_pattern(pattern)
+    arn, all_objects, some_object = _targets(bucket)
+    return Coverage(_match(tokens, arn), _match(tokens, all_objects), _match(tokens, some_object))
+
+
+def bucket_coverage(stmt: Statement, bucket: Bucket) -> Coverage:
+    """Which of the bucket's ARNs the statement's Resource/NotResource applies to."""
+    if not stmt.resources:
+        return Coverage(False, False, False)
+    per_pattern = [pattern_coverage(value.value, bucket) for value in stmt.resources]
+    if not stmt.not_resource:
+        return Coverage(
+            _or(c.bucket_arn for c in per_pattern),
+            _or(c.objects for c in per_pattern),
+            _or(c.some_objects for c in per_pattern),
+        )
+    # NotResource: the statement applies to whatever no pattern matches.
+    return Coverage(
+        _and(_not(c.bucket_arn) for c in per_pattern),
+        _and(_not(c.some_objects) for c in per_pattern),
+        _and(_not(c.objects) for c in per_pattern),
+    )
+
+
+_S3_ARN = re.compile(r"^arn:[^:]*:s3:::([^/]*)")
+
+
+def bucket_name_of_arn(resource: object) -> str | None:
+    """"arn:aws:s3:::logs/*" -> "logs"; None for other ARNs or names with wildcards."""
+    if not isinstance(resource, str) or is_unknown(resource):
+        return None
+    text = resource.replace(_PARTITION_SYMBOL, "aws")
+    match = _S3_ARN.match(text)
+    if not match:
+        return None
+    name = match.group(1)
+    if not name or "*" in name or "?" in name or "${" in name:
+        return None
+    return name
+
+
+def names_in_resources(doc: PolicyDocument) -> list[str]:
+    """Bucket names that the document's Resource/NotResource ARNs mention, in order, once."""
+    names: list[str] = []
+    for stmt in doc.statements:
+        for value in stmt.resources:
+            name = bucket_name_of_arn(value.value)
+            if name is not None and name not in names:
+                names.append(name)
+    return names

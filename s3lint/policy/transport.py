@@ -1,0 +1,726 @@
+"""Does a bucket policy deny a whole class of requests?  TLS enforcement, and the machinery
+that the other "the policy must deny X" rules (encryption, TLS version, lockout, VPC endpoint,
+presigned URL age) share.
+
+The question is always the same: is there an explicit Deny that applies to *every* request of
+some class (a `Scenario`: "plain-HTTP requests", "uploads without an encryption header"), from
+*every* principal, for the required actions, on the required parts of the bucket?  An explicit
+Deny wins over any Allow (IAM evaluation logic), which is why only the Deny form counts: an
+Allow conditioned on `aws:SecureTransport = true` does not stop an identity policy of the
+account from granting the same request over HTTP.
+
+Several statements may together make up the deny (one for the bucket ARN, one for `/*`); the
+union of the statements that fully qualify is what counts.  A statement that tries (it has a
+condition on one of the scenario's keys) but falls short is a *near miss*: we say precisely what
+it lacks, so the user can fix that statement instead of adding another.
+
+Answers are three-valued: True, False, or None when an unknown value (a CloudFormation
+parameter, an undecidable `Fn::If`, an undocumented condition key) decides it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional
+
+from s3lint.model import Bucket, Condition, PolicyDocument, Statement, Value
+from s3lint.policy.actions import statement_actions
+from s3lint.policy.document import split_operator
+from s3lint.policy.resources import Coverage, bucket_coverage
+from s3lint.source import Location
+from s3lint.symbols import has_symbol, is_unknown, render
+
+Tri = Optional[bool]
+
+# How a condition (or a whole Condition block) behaves over every request of a scenario.
+ALWAYS = "always"  # true for every request of the scenario
+NEVER = "never"  # false for every one
+SOMETIMES = "sometimes"  # depends on something the scenario leaves open
+UNKNOWN = "unknown"  # depends on a value we cannot know statically
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+ABSENT = _Marker("ABSENT")  # the key is not in the request context
+OTHER = _Marker("OTHER")  # the key is present, with a value that no policy names
+UNDOCUMENTED = _Marker("UNDOCUMENTED")  # AWS does not say whether or how the key is set
+
+BUCKET_ARN = "bucket_arn"
+OBJECTS = "objects"
+SOME_OBJECTS = "some_objects"
+_PART_NAMES = {BUCKET_ARN: "the bucket itself", OBJECTS: "its objects", SOME_OBJECTS: "any of its objects"}
+
+NEGATED_OPERATORS = frozenset(
+    {
+        "StringNotEquals",
+        "StringNotEqualsIgnoreCase",
+        "StringNotLike",
+        "NumericNotEquals",
+        "DateNotEquals",
+        "NotIpAddress",
+        "ArnNotEquals",
+        "ArnNotLike",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A class of requests, described by the condition keys it fixes.
+
+    `keys` maps a lower-case condition key to the values it may take in these requests (each
+    alternative must be denied); keys not listed may take any value.  Conditions on
+    `ignored_keys` are taken as holding: they are tolerated exceptions (e.g. an admin role
+    exempted from a VPC-endpoint fence)."""
+
+    description: str
+    keys: Mapping[str, tuple[Any, ...]]
+    notes: Mapping[str, str] = field(default_factory=dict)  # key -> why its value is unknown
+    ignored_keys: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class DenyRequirement:
+    """What a qualifying Deny must cover."""
+
+    scenario: Scenario
+    actions: frozenset[str] | None  # None: every S3 action
+    parts: tuple[str, ...]  # BUCKET_ARN / OBJECTS / SOME_OBJECTS
+    relevant_keys: frozenset[str]  # a statement with a condition on one of these is an attempt
+    everyone: bool = True  # must apply to every principal
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """One reason a statement is not (or may not be) the required deny."""
+
+    text: str
+    loc: Location
+    definite: bool = True  # False: it depends on an unknown value
+
+
+@dataclass(slots=True)
+class StatementReview:
+    statement: Statement
+    document: PolicyDocument
+    relevant: bool  # conditioned on a key of the scenario: an attempt at the required deny
+    effect: Tri
+    principal: Tri
+    condition: Tri
+    actions: Any  # frozenset[str] | Unknown: what the statement applies to
+    actions_ok: Tri  # covers every required action
+    coverage: dict[str, Tri]
+    shortfalls: list[Shortfall]
+
+    @property
+    def gate(self) -> Tri:
+        """Deny, from the required principals, for every request of the scenario."""
+        return _and([self.effect, self.principal, self.condition])
+
+    @property
+    def qualifies(self) -> Tri:
+        """This statement alone is the required deny (resources aside)."""
+        return _and([self.gate, self.actions_ok])
+
+    def definite_shortfalls(self) -> list[Shortfall]:
+        return [s for s in self.shortfalls if s.definite]
+
+    def doubts(self) -> list[Shortfall]:
+        return [s for s in self.shortfalls if not s.definite]
+
+
+@dataclass(slots=True)
+class DenyVerdict:
+    """The answer for one bucket: is the required deny there?"""
+
+    enforced: Tri  # None: it depends on values not known statically
+    documents: list[PolicyDocument]  # the bucket policies read
+    enforcing: list[Statement]  # statements that fully qualify
+    near_misses: list[StatementReview]  # attempts that fall short, closest first
+    uncovered: list[str]  # what the qualifying statements together leave open
+    doubts: list[Shortfall]  # unknowns that keep the answer open (when enforced is None)
+
+    @property
+    def best_near_miss(self) -> StatementReview | None:
+        return self.near_misses[0] if self.near_misses else None
+
+
+TransportVerdict = DenyVerdict
+
+
+# ---------------------------------------------------------------------------------------
+# Conditions over a scenario
+# ---------------------------------------------------------------------------------------
+
+
+def _combine_alternatives(outcomes: list[str]) -> str:
+    """The outcome over every request of the scenario: each alternative must agree."""
+    kinds = set(outcomes)
+    if kinds == {ALWAYS}:
+        return ALWAYS
+    if kinds == {NEVER}:
+        return NEVER
+    if SOMETIMES in kinds or (ALWAYS in kinds and NEVER in kinds):
+        return SOMETIMES
+    return UNKNOWN
+
+
+def combine_all(outcomes: Iterable[str]) -> str:
+    """AND of conditions: NEVER wins, then SOMETIMES; ALWAYS only if every one is ALWAYS."""
+    result = ALWAYS
+    for outcome in outcomes:
+        if outcome == NEVER:
+            return NEVER
+        if outcome == SOMETIMES:
+            result = SOMETIMES
+        elif outcome == UNKNOWN and result == ALWAYS:
+            result = UNKNOWN
+    return result
+
+
+def _truth(raw: Any) -> bool | None:
+    """"true"/"false" (any case) or a boolean; None for anything else."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        lowered = raw.strip().lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+    return None
+
+
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    if isinstance(raw, str):
+        try:
+            return float(raw.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    return str(raw)
+
+
+def _is_open(raw: Any) -> bool:
+    """A written condition value that is not known statically."""
+    return is_unknown(raw) or has_symbol(raw)
+
+
+def _positive_match(base: str, written: Any, actual: Any) -> bool | None:
+    """Does one written value match the request's value under the operator's positive form?"""
+    positive = base.replace("Not", "", 1) if base in NEGATED_OPERATORS else base
+    if actual is OTHER:
+        # A value no policy names: only an all-wildcard pattern matches it.
+        if positive in ("StringLike", "ArnLike"):
+            return set(_text(written)) <= {"*"} and _text(written) != ""
+        if positive.startswith("String") or positive.startswith("Arn"):
+            return False
+        return None
+    if positive == "Bool":
+        wanted = _truth(written)
+        return wanted is not None and isinstance(actual, bool) and wanted == actual
+    if positive.startswith("Numeric"):
+        limit, value = _number(written), _number(actual)
+        if limit is None or value is None:
+            return False
+        return {
+            "NumericEquals": value == limit,
+            "NumericLessThan": value < limit,
+            "NumericLessThanEquals": value <= limit,
+            "NumericGreaterThan": value > limit,
+            "NumericGreaterThanEquals": value >= limit,
+        }.get(positive)
+    if positive in ("StringEquals", "ArnEquals"):
+        return _text(written) == _text(actual)
+    if positive == "StringEqualsIgnoreCase":
+        return _text(written).lower() == _text(actual).lower()
+    if positive in ("StringLike", "ArnLike"):
+        return _glob(_text(written), _text(actual))
+    return None  # Date, IP and Binary operators: no scenario fixes such keys
+
+
+def _glob(pattern: str, text: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, re.DOTALL) is not None
+
+
+def _outcome_for_value(condition: Condition, actual: Any) -> str:
+    prefix, base, if_exists = split_operator(condition.operator)
+    written = [value.value for value in condition.values]
+    if actual is UNDOCUMENTED:
+        return UNKNOWN
+    if base == "Null":
+        truths = [None if _is_open(raw) else _truth(raw) for raw in written]
+        absent = actual is ABSENT
+        if any(t == absent for t in truths if t is not None):  # "true": the key is absent
+            return ALWAYS
+        if any(_is_open(raw) for raw in written):
+            return UNKNOWN
+        return NEVER
+    if actual is ABSENT:
+        if if_exists or prefix == "ForAllValues":
+            return ALWAYS
+        if prefix == "ForAnyValue":
+            return NEVER
+        return ALWAYS if base in NEGATED_OPERATORS else NEVER
+    negated = base in NEGATED_OPERATORS
+    any_open = False
+    for raw in written:
+        if _is_open(raw):
+            any_open = True
+            continue
+        matched = _positive_match(base, raw, actual)
+        if matched is None:
+            any_open = True
+        elif matched:
+            return NEVER if negated else ALWAYS
+    if any_open:
+        return UNKNOWN
+    return ALWAYS if negated else NEVER
+
+
+def condition_outcome(condition: Condition, scenario: Scenario) -> str:
+    """How one operator/key condition behaves over every request of the scenario."""
+    if not condition.key or not condition.operator:
+        return UNKNOWN  # a wholly unknown Condition block or operator block
+    key = condition.key.lower()
+    if key in scenario.ignored_keys:
+        return ALWAYS
+    if key not in scenario.keys:
+        return SOMETIMES
+    return _combine_alternatives([_outcome_for_value(condition, actual) for actual in scenario.keys[key]])
+
+
+# ---------------------------------------------------------------------------------------
+# One statement against a requirement
+# ---------------------------------------------------------------------------------------
+
+
+def _or(values: Iterable[Tri]) -> Tri:
+    result: Tri = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            result = None
+    return result
+
+
+def _and(values: Iterable[Tri]) -> Tri:
+    result: Tri = True
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            result = None
+    return result
+
+
+def is_everyone(stmt: Statement) -> Tri:
+    """Does the statement's Principal name every principal (`*` or `{"AWS": "*"}`)?"""
+    if stmt.principals is None or stmt.not_principal:
+        return False
+    verdicts: list[Tri] = []
+    for entry in stmt.principals:
+        if entry.kind == "*":
+            verdicts.append(True)
+        elif entry.kind == "?" or is_unknown(entry.value):
+            verdicts.append(None)
+        elif entry.kind == "AWS" and entry.value == "*":
+            verdicts.append(True)
+        elif entry.kind == "AWS" and has_symbol(entry.value) and entry.value.strip() and _only_symbol(entry.value):
+            verdicts.append(None)  # a parameter that could be "*"
+        else:
+            verdicts.append(False)
+    return _or(verdicts)
+
+
+def _only_symbol(text: str) -> bool:
+    return re.fullmatch("\ue000[^\ue001]*\ue001", text) is not None
+
+
+def effect_is(stmt: Statement, effect: str) -> Tri:
+    if stmt.effect.certainly(lambda v: v == effect):
+        return True
+    if stmt.effect.possibly(lambda v: v == effect):
+        return None
+    return False
+
+
+def _show_scalar(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, str):
+        return f'"{render(raw)}"'
+    return render(raw)
+
+
+def show_values(values: list[Value], limit: int = 3) -> str:
+    shown = [_show_scalar(v.value) for v in values[:limit]]
+    if len(values) > limit:
+        shown.append(f"... ({len(values)} in all)")
+    return ", ".join(shown)
+
+
+def show_condition(condition: Condition) -> str:
+    return f"{condition.operator} {condition.key} = {show_values(condition.values)}"
+
+
+def bucket_arn_text(bucket: Bucket) -> str:
+    return f"arn:aws:s3:::{render(bucket.identity)}"
+
+
+def _part_text(part: str, bucket: Bucket) -> str:
+    arn = bucket_arn_text(bucket)
+    return {BUCKET_ARN: f"the bucket itself ({arn})", OBJECTS: f"its objects ({arn}/*)"}.get(
+        part, f"any of its objects ({arn}/...)"
+    )
+
+
+def _sample(actions: Iterable[str], limit: int = 3) -> str:
+    ordered = sorted(actions)
+    text = ", ".join(ordered[:limit])
+    return text + (", ..." if len(ordered) > limit else "")
+
+
+def review_statement(
+    stmt: Statement, doc: PolicyDocument, bucket: Bucket, requirement: DenyRequirement
+) -> StatementReview:
+    """How far one statement is from the required deny, and why (see `Shortfall`)."""
+    from s3lint.policy.actions import ALL_S3_ACTIONS  # lazy: the catalogue loads on first use
+
+    shortfalls: list[Shortfall] = []
+    scenario = requirement.scenario
+
+    effect = effect_is(stmt, "Deny")
+    if stmt.conditional:
+        effect = None if effect is not False else False
+        shortfalls.append(Shortfall("it exists only when a CloudFormation condition holds", stmt.loc, False))
+    if effect is False:
+        shown = render(stmt.effect.value) if stmt.effect.value is not None else "missing"
+        shortfalls.append(Shortfall(f'its Effect is "{shown}", not "Deny"', stmt.effect.loc))
+    elif effect is None and not stmt.conditional:
+        shortfalls.append(Shortfall("its Effect is not known statically", stmt.effect.loc, False))
+
+    principal: Tri = True
+    if requirement.everyone:
+        principal = is_everyone(stmt)
+        where = stmt.principal_loc or stmt.loc
+        if principal is False:
+            if stmt.principals is None:
+                text = "it has no Principal"
+            elif stmt.not_principal:
+                text = f"its NotPrincipal exempts {_show_principals(stmt)}"
+            else:
+                text = f'its Principal ({_show_principals(stmt)}) is not everyone ("*")'
+            shortfalls.append(Shortfall(text, where))
+        elif principal is None:
+            shortfalls.append(Shortfall("its Principal is not known statically", where, False))
+
+    required = ALL_S3_ACTIONS if requirement.actions is None else requirement.actions
+    actions = statement_actions(stmt)
+    action_where = stmt.action_loc or stmt.loc
+    element = "NotAction" if stmt.not_action else "Action"
+    actions_ok: Tri = None
+    if is_unknown(actions):
+        shortfalls.append(Shortfall(f"its {element} is not known statically", action_where, False))
+    else:
+        missing = required - actions
+        actions_ok = not missing
+        if missing:
+            if requirement.actions is None and not stmt.not_action and len(missing) * 2 > len(required):
+                text = (
+                    f"its Action ({show_values(stmt.actions)}) covers only {len(required) - len(missing)} "
+                    f'of the {len(required)} S3 actions, not all of them ("s3:*")'
+                )
+            elif requirement.actions is None:
+                text = f"its {element} leaves out {len(missing)} S3 action{'s' if len(missing) > 1 else ''}: {_sample(missing)}"
+            else:
+                text = f"its {element} ({show_values(stmt.actions)}) does not cover {_sample(missing)}"
+            shortfalls.append(Shortfall(text, action_where))
+
+    coverage = _coverage(stmt, bucket)
+    resource_where = stmt.resource_loc or stmt.loc
+    for part in requirement.parts:
+        covered = coverage[part]
+        element_name = "NotResource" if stmt.not_resource else "Resource"
+        if covered is False:
+            shortfalls.append(Shortfall(f"its {element_name} does not cover {_part_text(part, bucket)}", resource_where))
+        elif covered is None:
+            shortfalls.append(
+                Shortfall(f"whether its {element_name} covers {_part_text(part, bucket)} is not known statically", resource_where, False)
+            )
+
+    outcomes: list[str] = []
+    relevant = False
+    for condition in stmt.conditions:
+        key = condition.key.lower()
+        is_relevant = key in requirement.relevant_keys
+        relevant = relevant or is_relevant
+        outcome = condition_outcome(condition, scenario)
+        outcomes.append(outcome)
+        shortfall = _condition_shortfall(condition, outcome, is_relevant, scenario)
+        if shortfall is not None:
+            shortfalls.append(shortfall)
+    overall = combine_all(outcomes)
+    condition_tri: Tri = True if overall == ALWAYS else None if overall == UNKNOWN else False
+
+    return StatementReview(stmt, doc, relevant, effect, principal, condition_tri, actions, actions_ok, coverage, shortfalls)
+
+
+def _condition_shortfall(condition: Condition, outcome: str, relevant: bool, scenario: Scenario) -> Shortfall | None:
+    where = condition.values[0].loc if relevant and condition.values else condition.loc
+    if outcome == ALWAYS:
+        return None
+    if not condition.key:
+        return Shortfall("its Condition is not known statically", condition.loc, False)
+    shown = show_condition(condition)
+    key = condition.key.lower()
+    if outcome == UNKNOWN:
+        note = scenario.notes.get(key)
+        if note and not any(_is_open(v.value) for v in condition.values):
+            return Shortfall(f"its condition {shown} may not match {scenario.description}: {note}", where, False)
+        return Shortfall(f"its condition {shown} is not known statically", where, False)
+    if relevant:
+        if outcome == NEVER:
+            return Shortfall(f"its condition {shown} does not match {scenario.description}", where)
+        return Shortfall(f"its condition {shown} matches only some {scenario.description}", where)
+    return Shortfall(f"it also requires {shown}, so it does not apply to all {scenario.description}", condition.loc)
+
+
+def _show_principals(stmt: Statement) -> str:
+    entries = stmt.principals or []
+    shown = []
+    for entry in entries[:3]:
+        value = render(entry.value)
+        shown.append(value if entry.kind in ("*", "?") else f"{entry.kind}: {value}")
+    if len(entries) > 3:
+        shown.append(f"... ({len(entries)} in all)")
+    return ", ".join(shown) or "nobody"
+
+
+def _coverage(stmt: Statement, bucket: Bucket) -> dict[str, Tri]:
+    if "Resource" in stmt.unknown_parts or "Statement" in stmt.unknown_parts:
+        return {BUCKET_ARN: None, OBJECTS: None, SOME_OBJECTS: None}
+    coverage: Coverage = bucket_coverage(stmt, bucket)
+    return {BUCKET_ARN: coverage.bucket_arn, OBJECTS: coverage.objects, SOME_OBJECTS: coverage.some_objects}
+
+
+# ---------------------------------------------------------------------------------------
+# A bucket against a requirement
+# ---------------------------------------------------------------------------------------
+
+
+def bucket_policies(bucket: Bucket) -> list[PolicyDocument]:
+    """The bucket's own policies (not access point policies: those are bypassed by direct access)."""
+    return [doc for doc in bucket.policies if doc.kind == "bucket"]
+
+
+def analyze_deny(bucket: Bucket, requirement: DenyRequirement) -> DenyVerdict:
+    """Do the bucket's policies, together, deny every request of the scenario?"""
+    from s3lint.policy.actions import ALL_S3_ACTIONS
+
+    required = ALL_S3_ACTIONS if requirement.actions is None else requirement.actions
+    documents = bucket_policies(bucket)
+    definite: dict[str, set[str]] = {part: set() for part in requirement.parts}
+    possible: dict[str, set[str]] = {part: set() for part in requirement.parts}
+    enforcing: list[Statement] = []
+    near_misses: list[StatementReview] = []
+    doubts: list[Shortfall] = []
+
+    for doc in documents:
+        if doc.unknown is not None:
+            for part in requirement.parts:
+                possible[part] |= required
+            doubts.append(Shortfall("the bucket policy is not known statically", doc.loc, False))
+            continue
+        for stmt in doc.statements:
+            review = review_statement(stmt, doc, bucket, requirement)
+            contributed = False
+            for part in requirement.parts:
+                covered = review.coverage[part]
+                if review.gate is True and covered is True and not is_unknown(review.actions):
+                    contributed = contributed or bool(review.actions & required)
+                    definite[part] |= review.actions & required
+                if review.gate is not False and covered is not False:
+                    possible[part] |= required if is_unknown(review.actions) else review.actions & required
+            if not review.shortfalls:
+                enforcing.append(stmt)
+            elif review.relevant or contributed or (review.effect is not False and not review.definite_shortfalls()):
+                near_misses.append(review)
+
+    uncovered = [
+        _uncovered_text(part, required - definite[part], bucket, requirement)
+        for part in requirement.parts
+        if not required <= definite[part]
+    ]
+    if not uncovered:
+        enforced: Tri = True
+        near_misses = []
+    elif all(required <= possible[part] for part in requirement.parts):
+        enforced = None
+        for review in near_misses:
+            doubts.extend(review.doubts())
+    else:
+        enforced = False
+    near_misses.sort(key=lambda r: (len(r.definite_shortfalls()), r.statement.loc.line, r.statement.loc.column))
+    if enforced is None:
+        # Put the statements that may qualify first: they are what the user must check.
+        near_misses.sort(key=lambda r: (bool(r.definite_shortfalls()), len(r.definite_shortfalls())))
+    return DenyVerdict(enforced, documents, enforcing, near_misses, uncovered, doubts)
+
+
+def _uncovered_text(part: str, missing: set[str] | frozenset[str], bucket: Bucket, requirement: DenyRequirement) -> str:
+    from s3lint.policy.actions import ALL_S3_ACTIONS
+
+    required = ALL_S3_ACTIONS if requirement.actions is None else requirement.actions
+    if missing == required:
+        return _part_text(part, bucket)
+    return f"{_sample(missing)} on {_part_text(part, bucket)}"
+
+
+def shortfall_summary(review: StatementReview) -> tuple[str, Location]:
+    """"statement "Sid" ... : reason; reason" and where to point: the first definite shortfall
+    (or doubt), at its element."""
+    stmt = review.statement
+    name = f'statement "{stmt.sid}"' if stmt.sid else f"statement {stmt.index + 1}"
+    definite = review.definite_shortfalls()
+    items = definite or review.doubts()
+    reasons = _join(item.text for item in items)
+    loc = items[0].loc if items else stmt.loc
+    if definite:
+        return f"{name} comes close, but {reasons}", loc
+    return f"{name} may, but {reasons}", loc
+
+
+def _join(texts: Iterable[str]) -> str:
+    items = list(texts)
+    if len(items) <= 1:
+        return "".join(items)
+    return "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def describe_verdict(verdict: DenyVerdict, bucket: Bucket, what: str) -> tuple[str, Location]:
+    """The part of a finding's message after the bucket's name, and its location.
+
+    `what` names the missing deny, e.g. "denies plain-HTTP requests (aws:SecureTransport = false)"."""
+    review = verdict.best_near_miss
+    if verdict.enforced is None:
+        if review is not None and not review.definite_shortfalls():
+            text, loc = shortfall_summary(review)
+            return f"may not have a bucket policy statement that {what}: {text}", loc
+        if verdict.doubts:
+            doubt = verdict.doubts[0]
+            return f"may not have a bucket policy statement that {what}: {doubt.text}", doubt.loc
+    if review is not None:
+        text, loc = shortfall_summary(review)
+        others = len(verdict.near_misses) - 1
+        more = ""
+        if others > 0:
+            more = f" ({others} other statement{'s' if others > 1 else ''} also fall{'' if others > 1 else 's'} short)"
+        return f"has no bucket policy statement that {what}: {text}{more}", loc
+    if not verdict.documents:
+        return f"has no bucket policy, so nothing {what}", bucket.loc
+    return f"has a bucket policy, but no statement in it {what}", verdict.documents[0].loc
+
+
+# ---------------------------------------------------------------------------------------
+# Transport
+# ---------------------------------------------------------------------------------------
+
+SECURE_TRANSPORT = "aws:securetransport"
+TLS_VERSION = "s3:tlsversion"
+
+_TLS_NOTE = (
+    "AWS does not document whether plain-HTTP requests carry s3:TlsVersion; "
+    "deny aws:SecureTransport = false as well"
+)
+
+HTTP_REQUESTS = Scenario(
+    description="plain-HTTP requests",
+    keys={SECURE_TRANSPORT: (False,), TLS_VERSION: (UNDOCUMENTED,)},
+    notes={TLS_VERSION: _TLS_NOTE},
+)
+
+OLD_TLS_REQUESTS = Scenario(
+    description="requests over TLS 1.0 or 1.1",
+    keys={SECURE_TRANSPORT: (True,), TLS_VERSION: (1.0, 1.1)},
+)
+
+TRANSPORT_REQUIREMENT = DenyRequirement(
+    scenario=HTTP_REQUESTS,
+    actions=None,
+    parts=(BUCKET_ARN, OBJECTS),
+    relevant_keys=frozenset({SECURE_TRANSPORT, TLS_VERSION}),
+)
+
+TLS_VERSION_REQUIREMENT = DenyRequirement(
+    scenario=OLD_TLS_REQUESTS,
+    actions=None,
+    parts=(BUCKET_ARN, OBJECTS),
+    relevant_keys=frozenset({TLS_VERSION}),
+)
+
+
+def analyze_transport(bucket: Bucket) -> TransportVerdict:
+    """Does every principal get denied every S3 action on the bucket and its objects over HTTP?
+
+    Accepted: `Bool`/`BoolIfExists` `aws:SecureTransport` = false (boolean or string), in one
+    statement or split over several.  A deny on `s3:TlsVersion` alone gives an unknown answer:
+    IAM says a condition on a missing key is false, AWS does not say whether plain-HTTP
+    requests carry `s3:TlsVersion`, and an AWS Knowledge Center article suggests they match."""
+    return analyze_deny(bucket, TRANSPORT_REQUIREMENT)
+
+
+def analyze_tls_version(bucket: Bucket) -> DenyVerdict:
+    """Does every principal get denied every S3 action over TLS 1.0 and 1.1?
+
+    Only the Deny form counts (`NumericLessThan s3:TlsVersion 1.2`, or `...LessThanEquals 1.1`):
+    an Allow that requires TLS 1.2 does not stop identity policies of the account from
+    granting access over older TLS."""
+    return analyze_deny(bucket, TLS_VERSION_REQUIREMENT)
+
+
+__all__ = [
+    "ABSENT",
+    "ALWAYS",
+    "BUCKET_ARN",
+    "DenyRequirement",
+    "DenyVerdict",
+    "NEVER",
+    "OBJECTS",
+    "OTHER",
+    "SOME_OBJECTS",
+    "SOMETIMES",
+    "Scenario",
+    "Shortfall",
+    "StatementReview",
+    "TransportVerdict",
+    "UNDOCUMENTED",
+    "UNKNOWN",
+    "analyze_deny",
+    "analyze_tls_version",
+    "analyze_transport",
+    "bucket_policies",
+    "condition_outcome",
+    "describe_verdict",
+    "effect_is",
+    "is_everyone",
+    "review_statement",
+]

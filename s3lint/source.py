@@ -1,0 +1,119 @@
+"""Source positions and the located document tree that every loader produces.
+
+A loader turns a file into plain dicts, lists and strings that also remember where they
+came from: `LDict`, `LList` and `LStr` behave exactly like `dict`, `list` and `str`, and add
+the 1-based line and column of the node.  Scalars that cannot carry attributes (numbers,
+booleans, None) take their position from the container: `LDict.value_pos(key)` and
+`LList.item_pos(index)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Pos = tuple[int, int]  # (line, column), both 1-based
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A region of a source file: 1-based lines and columns, end column exclusive."""
+
+    path: str
+    line: int
+    column: int = 1
+    end_line: int = 0
+    end_column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def region(self) -> tuple[int, int, int, int]:
+        end_line = self.end_line or self.line
+        end_column = self.end_column or (self.column + 1 if end_line == self.line else 1)
+        return self.line, self.column, end_line, end_column
+
+
+class LStr(str):
+    """A string that knows where it was written."""
+
+    __slots__ = ("line", "column")
+    line: int
+    column: int
+
+    def __new__(cls, value: str, line: int = 0, column: int = 0) -> "LStr":
+        self = super().__new__(cls, value)
+        self.line = line
+        self.column = column
+        return self
+
+
+class LDict(dict):
+    """A mapping that knows where it and each of its keys and values were written."""
+
+    __slots__ = ("line", "column", "key_positions", "value_positions", "duplicate_keys")
+
+    def __init__(self, *args: Any, line: int = 0, column: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.column = column
+        self.key_positions: dict[Any, Pos] = {}
+        self.value_positions: dict[Any, Pos] = {}
+        self.duplicate_keys: list[tuple[Any, Pos]] = []
+
+    def key_pos(self, key: Any) -> Pos:
+        return self.key_positions.get(key) or (self.line, self.column)
+
+    def value_pos(self, key: Any) -> Pos:
+        return self.value_positions.get(key) or self.key_pos(key)
+
+    def set_located(self, key: Any, value: Any, key_pos: Pos, value_pos: Pos) -> None:
+        if key in self:
+            self.duplicate_keys.append((key, key_pos))
+        self[key] = value
+        self.key_positions[key] = key_pos
+        self.value_positions[key] = value_pos
+
+
+class LList(list):
+    """A sequence that knows where it and each of its items were written."""
+
+    __slots__ = ("line", "column", "item_positions")
+
+    def __init__(self, *args: Any, line: int = 0, column: int = 0) -> None:
+        super().__init__(*args)
+        self.line = line
+        self.column = column
+        self.item_positions: list[Pos] = []
+
+    def item_pos(self, index: int) -> Pos:
+        if 0 <= index < len(self.item_positions):
+            return self.item_positions[index]
+        return (self.line, self.column)
+
+    def append_located(self, value: Any, pos: Pos) -> None:
+        self.append(value)
+        self.item_positions.append(pos)
+
+
+def pos_of(node: Any, default: Pos = (0, 0)) -> Pos:
+    """The position of a located node, or `default` for a plain value."""
+    line = getattr(node, "line", 0)
+    if line:
+        return (line, getattr(node, "column", 1) or 1)
+    return default
+
+
+def location_of(path: str, node: Any, default: Pos = (1, 1)) -> Location:
+    line, column = pos_of(node, default)
+    return Location(path, line or 1, column or 1)
+
+
+class SourceError(Exception):
+    """A file cannot be parsed: the message is one line, meant for the user."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column

@@ -1,0 +1,63 @@
+"""Walking folders, grouping Terraform modules, skipping what is not ours."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from s3lint.discovery import discover
+
+
+def touch(path: Path, text: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_walk_skips_tool_and_hidden_folders(tmp_path: Path) -> None:
+    touch(tmp_path / "a.yaml")
+    touch(tmp_path / ".git" / "b.yaml")
+    touch(tmp_path / "node_modules" / "c.json")
+    touch(tmp_path / ".terraform" / "modules" / "m" / "main.tf")
+    touch(tmp_path / ".hidden" / "d.yaml")
+    touch(tmp_path / "sub" / "e.template")
+    touch(tmp_path / "sub" / "notes.txt")
+    found = discover([str(tmp_path)])
+    names = sorted(os.path.relpath(p, tmp_path) for p in found.documents)
+    assert names == ["a.yaml", os.path.join("sub", "e.template")]
+    assert found.terraform_modules == []
+
+
+def test_terraform_files_group_into_their_module_folder(tmp_path: Path) -> None:
+    touch(tmp_path / "stack" / "main.tf")
+    touch(tmp_path / "stack" / "security.tf")
+    touch(tmp_path / "stack" / "extra.tf.json", "{}")
+    found = discover([str(tmp_path / "stack" / "main.tf"), str(tmp_path / "stack" / "security.tf")])
+    assert found.terraform_modules == [str(tmp_path / "stack")]
+    assert found.documents == []  # .tf.json is Terraform, not a JSON document
+
+
+def test_called_local_modules_are_not_roots(tmp_path: Path) -> None:
+    touch(tmp_path / "main.tf", 'module "assets" {\n  source = "./modules/bucket"\n}\n')
+    touch(tmp_path / "modules" / "bucket" / "main.tf", 'resource "aws_s3_bucket" "this" {}\n')
+    found = discover([str(tmp_path)])
+    assert found.terraform_modules == [str(tmp_path)]
+
+
+def test_symlink_loops_do_not_hang(tmp_path: Path) -> None:
+    touch(tmp_path / "a" / "t.yaml")
+    os.symlink(tmp_path, tmp_path / "a" / "loop")
+    found = discover([str(tmp_path)])
+    assert len(found.documents) >= 1
+
+
+def test_missing_paths_are_reported(tmp_path: Path) -> None:
+    found = discover([str(tmp_path / "nope.yaml")])
+    assert found.missing == [str(tmp_path / "nope.yaml")]
+
+
+def test_exclude_globs(tmp_path: Path) -> None:
+    touch(tmp_path / "keep.yaml")
+    touch(tmp_path / "generated" / "skip.yaml")
+    found = discover([str(tmp_path)], exclude=["generated/*"])
+    assert [os.path.basename(p) for p in found.documents] == ["keep.yaml"]
