@@ -350,9 +350,10 @@ def rule_markdown(rule: RuleInfo) -> str:
     if rule.example:
         lines += ["## Example", ""] + _snippets(rule.example)
     lines += ["## Fix", "", rule.fix_summary, ""] + _snippets(rule.fix)
-    lines += ["## References", ""]
-    lines += [f"- [{ref.title}]({ref.url})" for ref in rule.references]
-    return "\n".join(lines) + "\n"
+    if rule.references:
+        lines += ["## References", ""]
+        lines += [f"- [{ref.title}]({ref.url})" for ref in rule.references]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def rule_text(rule: RuleInfo) -> str:
@@ -374,5 +375,6 @@ def rule_text(rule: RuleInfo) -> str:
     if rule.example:
         lines += ["Example:", ""] + snippets(rule.example)
     lines += ["Fix:", textwrap.indent(rule.fix_summary, "  "), ""] + snippets(rule.fix)
-    lines += ["References:"] + [f"  - {ref.title}: {ref.url}" for ref in rule.references]
-    return "\n".join(lines) + "\n"
+    if rule.references:
+        lines += ["References:"] + [f"  - {ref.title}: {ref.url}" for ref in rule.references]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 import traceback
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from s3lint import __version__
 
@@ -21,11 +21,20 @@ examples:
   s3lint                                  check every template below the current folder
   s3lint templates/ main.tf               check some folders and files
   s3lint --format sarif -o s3lint.sarif . SARIF for GitHub code scanning
+  s3lint --format github .                annotations on a pull request (GitHub Actions)
   s3lint --select S3002,S3020 infra/      only the public-policy and TLS rules
+  s3lint --ignore S303 --fail-on high .   skip the logging rules, fail only on high and critical
   s3lint --extend-select S3012 .          also run an opt-in rule
+  s3lint --statistics .                   how many findings of each rule
+  s3lint --list-rules                     every rule, its severity and whether it is on
   s3lint --explain S3002                  what a rule checks and how to fix it
   s3lint --write-baseline .s3lint-baseline.json .   accept today's findings
   s3lint --baseline .s3lint-baseline.json .         report only new ones
+  s3lint --dump-model main.tf             the model that custom rules query, as JSON
+
+exit codes: 0 no findings at or above --fail-on, 1 findings, 2 bad usage or configuration,
+or a file that could not be read (the other files are still checked)
+configuration: [tool.s3lint] in pyproject.toml or .s3lint.yaml, found walking up from here
 """
 
 
@@ -33,8 +42,15 @@ class UsageError(Exception):
     """Bad flags or configuration: exit code 2, one line on stderr."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag costs one line, not the whole usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"s3lint: error: {message} (see s3lint --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="s3lint",
         description="Find S3 security problems in CloudFormation, Terraform and JSON policies.",
         epilog=EXAMPLES,
@@ -59,15 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     add("--baseline", metavar="FILE", help="report only findings that are not in this baseline")
     add("--write-baseline", metavar="FILE", help="record the current findings as the baseline")
     add("--warn-unused-ignores", action="store_true", help="report suppressions that suppress nothing")
+    add("--sarif-suppressed", choices=("include", "omit"), help="SARIF: include suppressed findings marked as suppressed (default), or omit them (GitHub code scanning ignores the mark)")
     add("--statistics", action="store_true", help="print counts per rule instead of findings")
     add("--list-rules", action="store_true", help="list the rules (with --format json: as JSON)")
     add("--explain", metavar="RULE", help="show a rule's documentation")
     add("--dump-model", action="store_true", help="print the common model of the given paths as JSON")
     add("--rules-dir", action="append", metavar="DIR", help="folder of custom YAML rules (repeatable)")
     add("--max-file-size", type=int, metavar="BYTES", help="skip files larger than this (default: 10 MiB)")
-    add("--jobs", "-j", type=int, metavar="N", help="parallel processes (default: number of CPUs)")
+    add("--jobs", "-j", type=int, metavar="N", help=argparse.SUPPRESS)  # reserved: the engine runs in one process
     add("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output (default: auto)")
     add("--no-color", dest="color", action="store_const", const="never", help="same as --color never")
+    add("--no-progress", action="store_true", help="never show the progress line (shown only on a terminal, outside CI, for long scans)")
     add("--debug", action="store_true", help="show tracebacks of internal errors")
     add("--version", action="version", version=f"s3lint {__version__}")
     return parser
@@ -84,6 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("s3lint: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        # The reader went away (`s3lint . | head`): stop quietly, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
         return 1
     except Exception as error:  # noqa: BLE001 - never a traceback without --debug
         if args.debug:

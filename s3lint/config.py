@@ -7,10 +7,12 @@ The file is found by walking up from the current folder (the nearest one wins, a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 SEVERITY_NAMES = ("critical", "high", "medium", "low")
+_PREFIX = re.compile(r"^[A-Z]+[0-9]*$")
 
 # key -> the type it must have once read
 CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -69,7 +71,13 @@ def load_config(path: str) -> FileConfig:
         raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
     if path.endswith(".toml"):
         raw = _read_toml(path, data)
-        table = raw.get("tool", {}).get("s3lint", {}) if isinstance(raw.get("tool"), dict) else {}
+        tool = raw.get("tool")
+        if isinstance(tool, dict) and "s3lint" in tool:
+            table = tool["s3lint"]
+        elif os.path.basename(path) == "pyproject.toml":
+            table = {}
+        else:  # a file of its own (`--config s3lint.toml`): the keys are at the top
+            table = raw
     else:
         raw_yaml = _read_yaml(path, data)
         table = raw_yaml if raw_yaml is not None else {}
@@ -146,11 +154,23 @@ def resolve_codes(codes: Iterable[str], rules: dict[str, Any], origin: str) -> s
             elif code in by_name:
                 selected.add(by_name[code])
             else:
-                matches = {rule_id for rule_id in rules if rule_id.startswith(code.upper())}
-                if not matches or not code.upper().startswith("S"):
+                # A prefix is letters then digits (S30, ORG); a name is never a prefix.
+                prefix = code.upper()
+                matches = {rule_id for rule_id in rules if rule_id.startswith(prefix)}
+                if not matches or not _PREFIX.match(prefix):
                     raise ConfigError(f"{origin}: unknown rule '{code}' (see s3lint --list-rules)")
                 selected.update(matches)
     return selected
+
+
+def resolve_rule(code: str, rules: dict[str, Any], origin: str) -> str:
+    """The id of one rule named by id or name (no prefixes): for per-rule settings."""
+    if str(code).upper() in rules:
+        return str(code).upper()
+    for rule_id, rule in rules.items():
+        if rule.name == code:
+            return rule_id
+    raise ConfigError(f"{origin}: unknown rule '{code}' (see s3lint --list-rules)")
 
 
 def is_explicit(code: str, rule_id: str, rule_name: str) -> bool:

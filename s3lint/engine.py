@@ -10,7 +10,7 @@ import codecs
 import os
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from s3lint.discovery import discover
 from s3lint.model import Finding, Fragment, LoadError, ScanModel
@@ -54,7 +54,12 @@ def display_path(path: str, root: str) -> str:
     return relative.replace(os.sep, "/")
 
 
-def load_paths(paths: list[str], options: ScanOptions) -> LoadedScan:
+def load_paths(
+    paths: list[str],
+    options: ScanOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadedScan:
+    """`progress(done, total)`, if given, is called after each document or Terraform module."""
     from s3lint.link import link
 
     found = discover(paths, options.exclude)
@@ -62,10 +67,18 @@ def load_paths(paths: list[str], options: ScanOptions) -> LoadedScan:
     texts: dict[str, str] = {}
     for missing in found.missing:
         fragments.append(Fragment(errors=[LoadError(missing, "no such file or folder")]))
+    total = len(found.documents) + len(found.terraform_modules)
+    done = 0
     for path in found.documents:
         fragments.append(_guarded(load_document, path, options, texts))
+        done += 1
+        if progress is not None:
+            progress(done, total)
     for folder in found.terraform_modules:
         fragments.append(_guarded(load_terraform_module, folder, options, texts))
+        done += 1
+        if progress is not None:
+            progress(done, total)
     model = link(fragments)
     paths_read = [display_path(p, options.root) for p in found.documents]
     for folder in found.terraform_modules:

@@ -32,18 +32,30 @@ def link(fragments: Iterable[Fragment]) -> ScanModel:
         by_address.setdefault((bucket.scope, bucket.address), bucket)
         by_name.setdefault(bucket.identity, bucket)
 
+    # A bucket outside the scan is shared only within one scope: two policy files naming the
+    # same bucket are two candidate policies, and one must not hide the other's problems.
+    undeclared: dict[tuple[str, str], Bucket] = {}
     for attachment in attachments:
         bucket = _find_bucket(attachment, by_address, by_name)
         if bucket is None:
             if attachment.kind not in ("policy", "access_point"):
                 continue  # a setting of a bucket defined elsewhere: nothing here to judge
-            bucket = _undeclared_bucket(attachment)
-            model.buckets.append(bucket)
-            by_name.setdefault(bucket.identity, bucket)
-            if attachment.bucket.address:
-                by_address.setdefault((attachment.scope, attachment.bucket.address), bucket)
+            key = (attachment.scope, _ref_key(attachment))
+            bucket = undeclared.get(key)
+            if bucket is None:
+                bucket = undeclared[key] = _undeclared_bucket(attachment)
+                model.buckets.append(bucket)
         _apply(bucket, attachment)
     return model
+
+
+def _ref_key(attachment: Attachment) -> str:
+    ref = attachment.bucket
+    if isinstance(ref.name, str) and ref.name:
+        return "name:" + ref.name
+    if ref.address:
+        return "address:" + ref.address
+    return "owner:" + attachment.owner
 
 
 def _find_bucket(

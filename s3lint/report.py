@@ -24,6 +24,7 @@ class Report:
     files_scanned: int = 0
     version: str = ""
     notes: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # display paths of every file read
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if f.suppression is None]

@@ -1,4 +1,8 @@
-"""From settings to exit code: configuration, scan, filters, report."""
+"""From settings to exit code: configuration, scan, filters, report.
+
+Exit codes (as ruff's): 0 nothing at or above `fail-on`; 1 findings; 2 a usage or configuration
+error, or a file that could not be read or parsed (the other files are still reported).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from s3lint import __version__
-from s3lint.config import ConfigError, FileConfig, find_config, load_config, select_rules
+from s3lint.config import ConfigError, FileConfig, find_config, load_config, resolve_codes, resolve_rule, select_rules
 from s3lint.model import Finding
 from s3lint.report import Report, severity_rank
+
+UNUSED_SUPPRESSION_RULE = "S3090"
+PARSE_ERROR_RULE = "S3000"
 
 
 @dataclass(slots=True)
@@ -43,6 +50,11 @@ class Settings:
     color: str = "auto"
     debug: bool = False
     config_path: str | None = None
+    sarif_suppressed: str = "include"  # "include" | "omit"
+    progress: bool = True  # a progress line on a terminal for long scans
+    # Where each list of rule codes came from, to name it in errors:
+    # (origin, codes), e.g. ("pyproject.toml: key 'ignore'", ["S9999"]) or ("--select", [...]).
+    code_sources: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "Settings":
@@ -60,6 +72,13 @@ class Settings:
                 raise ConfigError(f"--var expects NAME=VALUE, got '{item}'")
             name, value = item.split("=", 1)
             variables[name.strip()] = value
+        sources: list[tuple[str, list[str]]] = []
+        for key in ("select", "extend-select", "ignore"):
+            if key in values:
+                sources.append((f"{config.path}: key '{key}'", values[key]))
+        for flag, given in (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
+            if given:
+                sources.append((flag, given))
         return cls(
             paths=args.paths or ["."],
             format=args.format or "text",
@@ -88,43 +107,76 @@ class Settings:
             color=args.color,
             debug=args.debug,
             config_path=config.path,
+            sarif_suppressed=args.sarif_suppressed or "include",
+            progress=not args.no_progress,
+            code_sources=sources,
         )
 
 
-def execute(settings: Settings) -> int:
+def load_rules(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(every rule's RuleInfo by id, the custom rules by id), with the settings checked
+    against them: ConfigError names the file and key, or the flag, of a bad rule code."""
     from s3lint.catalog import load_catalog
 
-    rules = dict(load_catalog())
+    rules: dict[str, Any] = dict(load_catalog())
+    custom: dict[str, Any] = {}
     if settings.rules_dirs:
         from s3lint.custom_rules import load_custom_rules
 
-        rules.update(load_custom_rules(settings.rules_dirs, rules))
-    origin = settings.config_path or "command line"
-    for rule_id, severity in settings.severity_overrides.items():
-        if rule_id.upper() not in rules:
-            raise ConfigError(f"{origin}: 'severity' names unknown rule '{rule_id}'")
+        custom = load_custom_rules(settings.rules_dirs, rules)
+        rules.update({rule_id: rule.info for rule_id, rule in custom.items()})
+    _check_settings(settings, rules)
+    return rules, custom
+
+
+def execute(settings: Settings) -> int:
+    rules, custom = load_rules(settings)
     if settings.list_rules:
         return _emit(settings, _list_rules(rules, settings.format))
     if settings.explain:
         return _emit(settings, _explain(rules, settings.explain))
+    selected = selected_rules(settings, rules)
+    if settings.dump_model:
+        return dump(settings)
+    report = scan(settings, rules, selected, custom)
+    if settings.write_baseline:
+        from s3lint.baseline import write_baseline
+
+        written = write_baseline(settings.write_baseline, report)
+        print(f"s3lint: wrote {written} findings to the baseline {settings.write_baseline}", file=sys.stderr)
+        return 2 if report.errors else 0
+    _emit(settings, _render(report, settings))
+    return exit_code(report, settings)
+
+
+def _check_settings(settings: Settings, rules: dict[str, Any]) -> None:
+    """Every rule code the user wrote must name a rule: errors name where it was written."""
+    for origin, codes in settings.code_sources:
+        resolve_codes(codes, rules, origin)
+    origin = f"{settings.config_path}: key 'severity'"
+    settings.severity_overrides = {
+        resolve_rule(code, rules, origin): severity for code, severity in settings.severity_overrides.items()
+    }
+    if settings.list_rules and settings.format not in ("text", "json"):
+        raise ConfigError(f"--list-rules prints text or json, not {settings.format}")
+    if settings.statistics and settings.format not in ("text", "json"):
+        raise ConfigError(f"--statistics prints text or json, not {settings.format}")
+
+
+def selected_rules(settings: Settings, rules: dict[str, Any]) -> list[str]:
     selected = select_rules(
         rules,
         select=settings.select,
         extend_select=settings.extend_select,
         ignore=settings.ignore,
-        origin=origin,
+        origin=settings.config_path or "command line",
     )
-    report = scan(settings, rules, selected)
-    if settings.dump_model:
-        return 0
-    if settings.write_baseline:
-        from s3lint.baseline import write_baseline
+    if settings.warn_unused_ignores and UNUSED_SUPPRESSION_RULE in rules and UNUSED_SUPPRESSION_RULE not in selected:
+        selected = sorted({*selected, UNUSED_SUPPRESSION_RULE})  # the flag asks for the rule
+    return selected
 
-        write_baseline(settings.write_baseline, report)
-        print(f"s3lint: wrote {len(report.active())} findings to {settings.write_baseline}", file=sys.stderr)
-        return 2 if report.errors else 0
-    text = _render(report, settings)
-    _emit(settings, text)
+
+def exit_code(report: Report, settings: Settings) -> int:
     if report.errors:
         return 2
     if settings.exit_zero:
@@ -134,12 +186,10 @@ def execute(settings: Settings) -> int:
     return 1 if failing else 0
 
 
-def scan(settings: Settings, rules: dict[str, Any], selected: list[str]) -> Report:
-    from s3lint.checks import Context
-    from s3lint.engine import DEFAULT_MAX_FILE_SIZE, ScanOptions, error_findings, load_paths, run_checks
+def _scan_options(settings: Settings, root: str) -> Any:
+    from s3lint.engine import DEFAULT_MAX_FILE_SIZE, ScanOptions
 
-    root = os.getcwd()
-    options = ScanOptions(
+    return ScanOptions(
         root=root,
         exclude=settings.exclude,
         var_files=settings.var_files,
@@ -147,34 +197,71 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str]) -> Repo
         max_file_size=settings.max_file_size or DEFAULT_MAX_FILE_SIZE,
         debug=settings.debug,
     )
-    loaded = load_paths(settings.paths, options)
-    if settings.dump_model:
-        from s3lint.dump import dump_model
 
-        _emit(settings, dump_model(loaded.model))
-        return Report([], [], {}, root)
+
+def _load(settings: Settings, root: str) -> Any:
+    from s3lint.engine import load_paths
+
+    progress = None
+    if settings.progress:
+        from s3lint.progress import progress_for
+
+        piped = settings.output is None and not _isatty(sys.stdout)
+        progress = progress_for(sys.stderr, report_piped=piped)
+    try:
+        return load_paths(settings.paths, _scan_options(settings, root), progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def dump(settings: Settings) -> int:
+    from s3lint.dump import dump_model
+
+    loaded = _load(settings, os.getcwd())
+    _emit(settings, dump_model(loaded.model))
+    return 2 if loaded.model.errors else 0
+
+
+def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom: dict[str, Any] | None = None) -> Report:
+    from s3lint.checks import Context
+    from s3lint.engine import error_findings, run_checks
+
+    root = os.getcwd()
+    loaded = _load(settings, root)
     context = Context(account_ids=frozenset(settings.account_ids), strict=settings.strict)
     findings = run_checks(loaded.model, selected, context, debug=settings.debug)
-    if settings.rules_dirs:
+    if custom:
         from s3lint.custom_rules import run_custom_rules
 
-        findings.extend(run_custom_rules(loaded.model, rules, selected))
-    if "S3000" in selected:
+        findings.extend(run_custom_rules(loaded.model, custom, selected))
+    if PARSE_ERROR_RULE in selected:
         findings.extend(error_findings(loaded.model.errors))
-    findings = [f for f in findings if f.certainty == "definite" or settings.strict]
+
+    from s3lint.suppressions import apply_suppressions
+
+    # Suppressions see the "possible" findings too, so that a comment silencing one is not
+    # called unused in a run without --strict.
+    problems = apply_suppressions(
+        findings,
+        loaded,
+        rules,
+        selected=selected,
+        report_problems=UNUSED_SUPPRESSION_RULE in selected,
+        warn_unused=settings.warn_unused_ignores,
+        root=root,
+    )
+    findings = [f for f in findings if f.certainty == "definite" or settings.strict] + problems
     for finding in findings:
         override = settings.severity_overrides.get(finding.rule_id)
         rule = rules.get(finding.rule_id)
         finding.severity = override or finding.severity or (rule.severity if rule else "high")
-    from s3lint.suppressions import apply_suppressions
-
-    findings.extend(
-        apply_suppressions(findings, loaded, rules, warn_unused=settings.warn_unused_ignores, root=root)
-    )
-    if settings.baseline:
+    notes = list(loaded.model.notes)
+    if settings.baseline and not settings.write_baseline:
         from s3lint.baseline import filter_baseline
 
-        findings = filter_baseline(settings.baseline, findings, root)
+        findings, outcome = filter_baseline(settings.baseline, findings, set(loaded.paths))
+        notes.extend(outcome.notes(settings.baseline))
     findings.sort(key=finding_sort_key)
     used = {f.rule_id for f in findings}
     shown_rules = {rule_id: rules[rule_id] for rule_id in rules if rule_id in selected or rule_id in used}
@@ -185,29 +272,50 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str]) -> Repo
         root=root,
         files_scanned=loaded.files_scanned,
         version=__version__,
-        notes=loaded.model.notes,
+        notes=notes,
+        files=loaded.paths,
     )
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _render(report: Report, settings: Settings) -> str:
     if settings.statistics:
+        if settings.format == "json":
+            return _statistics_json(report)
         from s3lint.reporters.statistics import render as render_statistics
 
         return render_statistics(report)
     color = settings.color == "always" or (
-        settings.color == "auto" and settings.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        settings.color == "auto" and settings.output is None and _isatty(sys.stdout) and "NO_COLOR" not in os.environ
     )
-    module = {
-        "text": "text",
-        "json": "json_report",
-        "sarif": "sarif",
-        "github": "github",
-        "junit": "junit",
-    }[settings.format]
-    import importlib
+    if settings.format == "sarif":
+        from s3lint.reporters.sarif import render as render_sarif
 
-    reporter = importlib.import_module(f"s3lint.reporters.{module}")
-    return reporter.render(report, color=color)
+        return render_sarif(report, include_suppressed=settings.sarif_suppressed == "include")
+    from s3lint.reporters import get_renderer
+
+    return get_renderer(settings.format)(report, color=color)
+
+
+def _statistics_json(report: Report) -> str:
+    import json
+    from collections import Counter
+
+    from s3lint.reporters._common import active, all_findings, rule_name
+
+    shown = active(all_findings(report))
+    counts = Counter(f.rule_id for f in shown)
+    rows = [
+        {"rule_id": rule_id, "name": rule_name(report, rule_id), "count": count}
+        for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return json.dumps(rows, indent=2) + "\n"
 
 
 def _emit(settings: Settings, text: str) -> int:
@@ -221,6 +329,7 @@ def _emit(settings: Settings, text: str) -> int:
         sys.stdout.write(text)
         if text and not text.endswith("\n"):
             sys.stdout.write("\n")
+        sys.stdout.flush()
     return 0
 
 
@@ -236,14 +345,16 @@ def _list_rules(rules: dict[str, Any], output_format: str) -> str:
                 "severity": r.severity,
                 "default": r.default,
                 "formats": list(r.formats),
+                "help_uri": r.help_uri if r.id.startswith("S3") else None,
             }
             for r in rules.values()
         ]
         return json.dumps(rows, indent=2) + "\n"
-    lines = [f"{'ID':<6}  {'NAME':<36}  {'SEVERITY':<8}  {'DEFAULT':<7}  FORMATS"]
+    width = max([len(r.name) for r in rules.values()] + [4])
+    lines = [f"{'ID':<6}  {'NAME':<{width}}  {'SEVERITY':<8}  {'DEFAULT':<7}  FORMATS"]
     for r in rules.values():
         default = "on" if r.default else "opt-in"
-        lines.append(f"{r.id:<6}  {r.name:<36}  {r.severity:<8}  {default:<7}  {', '.join(r.formats)}")
+        lines.append(f"{r.id:<6}  {r.name:<{width}}  {r.severity:<8}  {default:<7}  {', '.join(r.formats)}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,65 +1,166 @@
 """Inline suppressions: `# s3lint: ignore[S3030] reason` comments and CloudFormation Metadata.
 
-A comment applies to findings on its own line or the next one, either where the finding
-points or at the header of the finding's resource; so it can sit above a resource, at the
-end of the resource's first line, or beside the offending attribute.  A suppressed finding is
-kept and marked (JSON and SARIF show it with its justification); it is never dropped.
+A comment applies to findings on its own line or the next one, where the finding points or
+at the first line of the block the finding belongs to: the resource header, or the block that
+declares the offending setting (a bucket policy, a public access block, ...).  So it can sit
+above a resource, at the end of a resource's first line, or beside the offending attribute.
+Metadata (`Metadata: {s3lint: {ignore: [{id: S3030, reason: ...}]}}`, read by the
+CloudFormation loader into `ScanModel.suppressions`) applies to every finding of its resource.
+
+A suppressed finding is kept and marked (JSON and SARIF show it with its justification); it
+is never dropped.  Suppressions that cannot work (no rule id, an unknown rule, a garbled
+`s3lint:` comment) are findings of rule S3090, and so are unused ones with
+`--warn-unused-ignores`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Collection, Iterable
 
 from s3lint.model import Finding, ScanModel, Suppression
 from s3lint.source import Location
 
 UNUSED_SUPPRESSION_RULE = "S3090"
-_COMMENT = re.compile(r"(?:#|//)\s*s3lint:\s*ignore\b(?:\[([^\]]*)\])?[:\s]*(.*?)\s*(?:\*/)?$")
-_RULE_ID = re.compile(r"^S\d{4}$")
+PARSE_ERROR_RULE = "S3000"
+SYNTAX = "'# s3lint: ignore[S3030] reason'"
+
+# The marker must start a comment (`#`, `//` or `/*`) so that the words in a description do
+# not count; anything after `s3lint:` that is not the ignore form is reported, not skipped.
+_MARKER = re.compile(r"(?:#|//|/\*)\s*s3lint\s*:(.*)$")
+_IGNORE = re.compile(r"^\s*ignore\b\s*(?:\[([^\]]*)\])?\s*(.*?)\s*(?:\*/)?\s*$")
+_REASON_LEAD = " \t:-–—"
 
 
 @dataclass(slots=True)
 class Applied:
-    kind: str  # "inSource" (a comment or Metadata in the file)
+    """Why a finding is suppressed, as the reporters show it (SARIF kind and justification)."""
+
+    kind: str  # "inSource": a comment or Metadata in the file
     justification: str
 
 
+@dataclass(slots=True)
+class _Garbled:
+    path: str
+    line: int
+    text: str
+
+
+def parse_comment_line(path: str, number: int, line: str) -> Suppression | _Garbled | None:
+    """The suppression written on one line of a file, if any."""
+    marker = _MARKER.search(line)
+    if not marker:
+        return None
+    match = _IGNORE.match(marker.group(1))
+    if not match:
+        return _Garbled(path, number, marker.group(0).strip())
+    ids = [part.strip().upper() for part in (match.group(1) or "").split(",") if part.strip()]
+    return Suppression(path=path, line=number, rule_ids=ids, reason=match.group(2).lstrip(_REASON_LEAD).strip())
+
+
 def comment_suppressions(path: str, text: str) -> list[Suppression]:
-    found: list[Suppression] = []
-    if "s3lint:" not in text:
+    """Every well-formed `s3lint: ignore` comment of a file, in line order."""
+    return [s for s in _scan_comments(path, text) if isinstance(s, Suppression)]
+
+
+def _scan_comments(path: str, text: str) -> list[Suppression | _Garbled]:
+    found: list[Suppression | _Garbled] = []
+    if "s3lint" not in text:
         return found
     for number, line in enumerate(text.splitlines(), start=1):
-        if "s3lint:" not in line:
-            continue
-        match = _COMMENT.search(line)
-        if not match:
-            continue
-        ids = [part.strip().upper() for part in (match.group(1) or "").split(",") if part.strip()]
-        found.append(Suppression(path=path, line=number, rule_ids=ids, reason=match.group(2).strip()))
+        if "s3lint" in line:
+            parsed = parse_comment_line(path, number, line)
+            if parsed is not None:
+                found.append(parsed)
     return found
 
 
-def resource_header_lines(model: ScanModel) -> dict[tuple[str, str], int]:
-    lines: dict[tuple[str, str], int] = {}
+# ---------------------------------------------------------------------------------------
+# Where a finding's block starts
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    loc: Location
+    owner: str  # address of the resource that declares the block
+    header: bool  # the resource's own header, not one of its settings
+
+
+def resource_anchors(model: ScanModel) -> dict[str, list[_Anchor]]:
+    """Resource address -> the blocks that declare it or its settings."""
+    anchors: dict[str, list[_Anchor]] = {}
+
+    def add(address: str, loc: Location | None, owner: str, header: bool = False) -> None:
+        if loc is not None and loc.line > 0:
+            anchors.setdefault(address, []).append(_Anchor(loc, owner or address, header))
+
     for bucket in model.buckets:
-        lines.setdefault((bucket.loc.path, bucket.address), bucket.loc.line)
+        address = bucket.address
+        if bucket.declared:
+            add(address, bucket.loc, address, header=True)
+        for policy in bucket.policies:
+            add(address, policy.loc, policy.owner)
+        if bucket.public_access_block is not None:
+            add(address, bucket.public_access_block.loc, bucket.public_access_block.owner)
+        for setting in (bucket.encryption, bucket.versioning, bucket.logging):
+            if setting is not None:
+                add(address, setting.loc, address)
         for point in bucket.access_points:
-            lines.setdefault((point.loc.path, point.address), point.loc.line)
+            add(address, point.loc, point.address)
+            add(point.address, point.loc, point.address, header=True)
+        for object_acl in bucket.object_acls:
+            add(address, object_acl.loc, object_acl.address)
     for policy in model.identity_policies:
-        lines.setdefault((policy.loc.path, policy.address), policy.loc.line)
+        add(policy.address, policy.loc, policy.address, header=True)
     for trail in model.trails:
-        lines.setdefault((trail.loc.path, trail.address), trail.loc.line)
+        add(trail.address, trail.loc, trail.address, header=True)
     for block in model.account_public_access_blocks:
-        lines.setdefault((block.loc.path, block.address), block.loc.line)
+        add(block.address, block.loc, block.address, header=True)
+    return anchors
+
+
+def resource_header_lines(model: ScanModel) -> dict[tuple[str, str], int]:
+    """(path, resource address) -> the line of the resource's header."""
+    lines: dict[tuple[str, str], int] = {}
+    for address, anchors in resource_anchors(model).items():
+        for anchor in anchors:
+            if anchor.header:
+                lines.setdefault((anchor.loc.path, address), anchor.loc.line)
     return lines
+
+
+def _targets(finding: Finding, anchors: list[_Anchor]) -> tuple[dict[str, set[int]], set[str]]:
+    """The lines (per file) that a comment may point at to suppress this finding, and the
+    resources whose Metadata may suppress it."""
+    path, line = finding.loc.path, finding.loc.line
+    lines: dict[str, set[int]] = {path: {line}}
+    owners = {finding.resource}
+    headers = [a for a in anchors if a.header]
+    here = [a for a in anchors if a.loc.path == path]
+    # The resource's header in another file counts only when the address is unambiguous
+    # (two templates may both call a bucket `Bucket`).
+    for header in headers:
+        if header.loc.path == path or len(headers) == 1:
+            lines.setdefault(header.loc.path, set()).add(header.loc.line)
+    above = [a for a in here if a.loc.line <= line]
+    if above:
+        enclosing = max(above, key=lambda a: (a.loc.line, a.loc.column))
+        lines[path].add(enclosing.loc.line)
+        owners.add(enclosing.owner)
+    return lines, owners
+
+
+# ---------------------------------------------------------------------------------------
+# Applying suppressions
+# ---------------------------------------------------------------------------------------
 
 
 def _read(path: str, root: str, cache: dict[str, str]) -> str:
     if path not in cache:
-        import os
-
         full = path if os.path.isabs(path) else os.path.join(root, path)
         try:
             with open(full, encoding="utf-8", errors="replace") as handle:
@@ -74,63 +175,114 @@ def apply_suppressions(
     loaded: Any,
     rules: dict[str, Any],
     *,
+    selected: Collection[str] | None = None,
+    report_problems: bool = True,
     warn_unused: bool = False,
     root: str = ".",
 ) -> list[Finding]:
-    """Mark suppressed findings in place; return findings about bad or unused suppressions."""
-    texts: dict[str, str] = dict(loaded.texts)
-    headers = resource_header_lines(loaded.model)
-    by_path: dict[str, list[Suppression]] = {}
-    for suppression in loaded.model.suppressions:
-        by_path.setdefault(suppression.path, []).append(suppression)
-    paths = {f.loc.path for f in findings if f.rule_id != "S3000"}
-    if warn_unused:
-        paths |= set(texts) | set(getattr(loaded, "paths", ()))
-    for path in paths:
-        by_path.setdefault(path, []).extend(comment_suppressions(path, _read(path, root, texts)))
+    """Mark suppressed findings in place; return S3090 findings about bad or unused ones.
 
-    used: set[int] = set()
+    `selected` are the rules that ran (None: all of `rules`): a suppression is called unused
+    only for rules that ran, in a file that could be read."""
+    texts: dict[str, str] = dict(getattr(loaded, "texts", {}) or {})
+    model: ScanModel = loaded.model
+    by_path: dict[str, list[Suppression]] = {}
+    garbled: list[_Garbled] = []
+    for suppression in model.suppressions:
+        by_path.setdefault(suppression.path, []).append(suppression)
+    paths = {f.loc.path for f in findings if f.rule_id != PARSE_ERROR_RULE}
+    paths |= set(texts) | set(getattr(loaded, "paths", ()) or ())
+    for path in sorted(paths):
+        for item in _scan_comments(path, _read(path, root, texts)):
+            if isinstance(item, _Garbled):
+                garbled.append(item)
+            else:
+                by_path.setdefault(path, []).append(item)
+
+    anchors = resource_anchors(model)
+    used: set[tuple[_Key, str]] = set()
     for finding in findings:
-        if finding.rule_id == "S3000":
+        if finding.rule_id == PARSE_ERROR_RULE:
             continue
-        header = headers.get((finding.loc.path, finding.resource), 0)
-        for suppression in by_path.get(finding.loc.path, ()):
+        lines, owners = _targets(finding, anchors.get(finding.resource, []))
+        for suppression in _candidates(by_path, lines, owners):
             if finding.rule_id not in suppression.rule_ids:
                 continue
-            if suppression.resource:
-                applies = suppression.resource == finding.resource
-            else:
-                targets = {finding.loc.line, header}
-                applies = suppression.line in targets or suppression.line + 1 in targets
-            if applies:
+            used.add((_key(suppression), finding.rule_id))
+            if finding.suppression is None:
                 finding.suppression = Applied("inSource", suppression.reason or "suppressed in source")
-                used.add(id(suppression))
-                break
 
+    if not report_problems:
+        return []
+    ran = set(rules) if selected is None else set(selected)
+    unreadable = {error.path for error in model.errors}
+    by_name = {getattr(rule, "name", ""): rule_id for rule_id, rule in rules.items()}
     extra: list[Finding] = []
-    for path, suppressions in by_path.items():
+    seen: set[_Key] = set()
+    for path, suppressions in sorted(by_path.items()):
         for suppression in suppressions:
-            problem = _problem(suppression, rules, used, warn_unused)
+            # One Metadata entry may stand for several resources (a role and its inline
+            # policies): it is one suppression to the user, reported at most once.
+            if _key(suppression) in seen:
+                continue
+            seen.add(_key(suppression))
+            check_unused = warn_unused and path not in unreadable
+            problem = _problem(suppression, rules, by_name, used, ran, check_unused)
             if problem:
-                extra.append(
-                    Finding(
-                        rule_id=UNUSED_SUPPRESSION_RULE,
-                        message=problem,
-                        loc=Location(path, suppression.line, 1),
-                        resource=suppression.resource or path,
-                        key=f"{suppression.line}:{','.join(suppression.rule_ids)}",
-                        severity="low",
-                    )
-                )
+                extra.append(_finding(path, suppression.line, problem, suppression.resource or path, suppression.rule_ids))
+    for item in garbled:
+        message = f"not an s3lint suppression: '{item.text}'; write {SYNTAX}"
+        extra.append(_finding(item.path, item.line, message, item.path, []))
     return extra
 
 
-def _problem(suppression: Suppression, rules: dict[str, Any], used: set[int], warn_unused: bool) -> str:
+_Key = tuple[str, int, tuple[str, ...], bool]
+
+
+def _key(suppression: Suppression) -> _Key:
+    return (suppression.path, suppression.line, tuple(suppression.rule_ids), bool(suppression.resource))
+
+
+def _candidates(
+    by_path: dict[str, list[Suppression]], lines: dict[str, set[int]], owners: set[str]
+) -> Iterable[Suppression]:
+    for path, targets in lines.items():
+        for suppression in by_path.get(path, ()):
+            if suppression.resource:
+                if suppression.resource in owners:
+                    yield suppression
+            elif suppression.line in targets or suppression.line + 1 in targets:
+                yield suppression
+
+
+def _finding(path: str, line: int, message: str, resource: str, rule_ids: list[str]) -> Finding:
+    return Finding(
+        rule_id=UNUSED_SUPPRESSION_RULE,
+        message=message,
+        loc=Location(path, line, 1),
+        resource=resource,
+        key=f"{','.join(rule_ids)}:{message}",
+    )
+
+
+def _problem(
+    suppression: Suppression,
+    rules: dict[str, Any],
+    by_name: dict[str, str],
+    used: set[tuple[_Key, str]],
+    ran: set[str],
+    check_unused: bool,
+) -> str:
     if not suppression.rule_ids:
-        return "suppression must name the rules it silences, e.g. '# s3lint: ignore[S3030] reason'"
-    unknown = [r for r in suppression.rule_ids if not _RULE_ID.match(r) or r not in rules]
+        return f"suppression must name the rules it silences, e.g. {SYNTAX}"
+    unknown = [r for r in suppression.rule_ids if r not in rules]
     if unknown:
+        names = [by_name[r.lower()] for r in unknown if r.lower() in by_name]
+        if names and len(names) == len(unknown):
+            return f"suppression must name rule ids, not names: write {', '.join(names)} instead of {', '.join(r.lower() for r in unknown)}"
         return f"suppression names unknown rule {', '.join(unknown)}"
-    if warn_unused and id(suppression) not in used:
-        return f"unused suppression: no {', '.join(suppression.rule_ids)} finding here to suppress"
+    if check_unused:
+        unused = [r for r in suppression.rule_ids if r in ran and (_key(suppression), r) not in used]
+        if unused:
+            return f"unused suppression: no {', '.join(unused)} finding here to suppress"
     return ""

@@ -47,3 +47,10 @@ def test_policy_with_unknown_bucket_still_gets_checked() -> None:
 def test_settings_of_unknown_buckets_are_dropped() -> None:
     attachment = Attachment("versioning", BucketRef(name="nowhere"), object(), "V", loc(5), scope="x")
     assert link([Fragment(attachments=[attachment])]).buckets == []
+
+
+def test_policy_files_for_the_same_outside_bucket_stay_apart() -> None:
+    first = Attachment("policy", BucketRef(name="shared"), policy("a.json"), "a.json", loc(1, "a.json"), scope="a.json")
+    second = Attachment("policy", BucketRef(name="shared"), policy("b.json"), "b.json", loc(1, "b.json"), scope="b.json")
+    buckets = link([Fragment(attachments=[first]), Fragment(attachments=[second])]).buckets
+    assert [b.policies for b in buckets] == [[first.payload], [second.payload]]

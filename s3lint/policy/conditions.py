@@ -48,9 +48,10 @@ _OPERATORS: dict[str, tuple[str, str, bool, bool]] = {
     "binaryequals": ("BinaryEquals", BINARY, False, False),
     "ipaddress": ("IpAddress", IP, False, False),
     "notipaddress": ("NotIpAddress", IP, True, False),
-    "arnequals": ("ArnEquals", ARN, False, False),
+    # ArnEquals and ArnLike are the same operator: both match * and ? in each ARN component
+    "arnequals": ("ArnEquals", ARN, False, True),
     "arnlike": ("ArnLike", ARN, False, True),
-    "arnnotequals": ("ArnNotEquals", ARN, True, False),
+    "arnnotequals": ("ArnNotEquals", ARN, True, True),
     "arnnotlike": ("ArnNotLike", ARN, True, True),
     "null": ("Null", NULL, False, False),
 }
@@ -59,7 +60,10 @@ _OPERATORS: dict[str, tuple[str, str, bool, bool]] = {
 # public"), plus the principal keys the doc covers by example ("an AWS principal, user,
 # role, or service principal (e.g. aws:PrincipalOrgID)"): aws:PrincipalAccount and
 # aws:PrincipalArn are present for every request and are "anonymous" for anonymous callers,
-# so a fixed value excludes the public.  All lower case: condition keys are case-insensitive.
+# so a fixed value excludes the public.  aws:VpceAccount / aws:VpceOrgID / aws:VpceOrgPaths
+# (added to IAM in 2025, after the 2023 text) pin the VPC endpoint's owner the way
+# aws:SourceVpce pins the endpoint, so they count the same way.  All lower case: condition
+# keys are case-insensitive.
 FIXED_VALUE_KEYS = frozenset(
     {
         "aws:principalorgid",
@@ -70,6 +74,9 @@ FIXED_VALUE_KEYS = frozenset(
         "aws:sourcearn",
         "aws:sourcevpc",
         "aws:sourcevpce",
+        "aws:vpceaccount",
+        "aws:vpceorgid",
+        "aws:vpceorgpaths",
         "aws:sourceowner",
         "aws:sourceaccount",
         "aws:sourceorgid",
@@ -171,8 +178,10 @@ def _data_access_point_arn_fixed(text: str, *, access_point: bool) -> bool:
         return True
     if access_point:
         return False
-    parts = text.split(":", 5)
-    if len(parts) < 6 or not parts[4] or has_wildcard(parts[4]):
+    from s3lint.policy.principals import arn_parts
+
+    parts = arn_parts(text)
+    if parts is None or not parts[4] or has_wildcard(parts[4]):
         return False
     head = ":".join(parts[:3])
     return not has_wildcard(head) and parts[5].startswith("accesspoint/")

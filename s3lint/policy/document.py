@@ -351,19 +351,33 @@ def _unknown_statement(raw: Unknown, index: int, loc: Location, conditional: boo
     )
 
 
+def _empty_statement(index: int, loc: Location, conditional: bool) -> Statement:
+    """What is left of a statement that is not an object: nothing that grants or denies."""
+    return Statement(
+        index=index,
+        loc=loc,
+        sid=None,
+        effect=Value(None, loc, explicit=False),
+        principals=None,
+        not_principal=False,
+        principal_loc=None,
+        actions=[],
+        not_action=False,
+        action_loc=None,
+        resources=[],
+        not_resource=False,
+        resource_loc=None,
+        conditions=[],
+        conditional=conditional,
+    )
+
+
 def _read_statement(node: Any, index: int, loc: Location, conditional: bool, reader: _Reader) -> Statement:
     if is_unknown(node):
         return _unknown_statement(node, index, loc, conditional)
     if not isinstance(node, dict):
         reader.problem(f"a statement must be an object, not {_type_name(node)}", loc)
-        stmt = _unknown_statement(Unknown("the statement is not an object"), index, loc, conditional)
-        stmt.unknown_parts = []
-        stmt.effect = Value(None, loc)
-        stmt.principals = None
-        stmt.actions = []
-        stmt.resources = []
-        stmt.conditions = []
-        return stmt
+        return _empty_statement(index, loc, conditional)
 
     reader.report_duplicates(node, "the statement")
     where = f"statement {index + 1}" if "Sid" not in node else f"statement {_show(node['Sid'])}"

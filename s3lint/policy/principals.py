@@ -23,7 +23,7 @@ Tri = Optional[bool]
 
 OUR_ACCOUNT_SYMBOL = symbol(OUR_ACCOUNT)
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ARN = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$", re.DOTALL)
+_SYMBOLS = re.compile("\ue000[^\ue001]*\ue001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +60,29 @@ class Principals:
         return [info for info in self.entries if info.everyone is not False]
 
 
+def arn_parts(text: str) -> list[str] | None:
+    """["arn", partition, service, region, account, resource], or None when not an ARN.
+
+    Symbols may contain colons (`${AWS::AccountId}`), so they are kept whole."""
+    found: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return f"\ue000{len(found) - 1}\ue001"
+
+    masked = _SYMBOLS.sub(hide, text)
+    parts = masked.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    if not found:
+        return parts
+    return [_SYMBOLS.sub(lambda m: found[int(m.group(0)[1:-1])], part) for part in parts]
+
+
 def account_of_arn(text: str) -> str | None:
     """The account field of an ARN ("" for S3 bucket ARNs), or None when not an ARN."""
-    match = _ARN.match(text)
-    return match.group(4) if match else None
+    parts = arn_parts(text)
+    return parts[4] if parts else None
 
 
 def classify(entry: PrincipalEntry) -> PrincipalInfo:

@@ -142,7 +142,10 @@ def _public_grant(stmt: Statement, bucket: Bucket | None, access_point: bool) ->
     if bucket is not None and not access_point:
         coverage = bucket_coverage(stmt, bucket)
         if coverage.anything is False:
-            return None  # names another bucket: AWS rejects such a bucket policy anyway
+            # Every Resource of a bucket policy must be in its bucket (S3 rejects the policy
+            # otherwise), so a mismatch means our link or the name is off, not that the grant
+            # is harmless: judge it, and compare Deny resources by their patterns instead.
+            coverage = None
     actions = statement_actions(stmt)
     actions_unknown = is_unknown(actions)
     if not actions_unknown and not actions:

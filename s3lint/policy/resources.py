@@ -29,10 +29,10 @@ Tri = Optional[bool]  # True, False, or None for unknown
 KNOWN_PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 _PARTITION_SYMBOL = symbol(PARTITION)
 
-# Token kinds.  Pattern side: literal char, "*", "?", symbol.  Target side: literal char,
+# Token kinds.  Pattern side: literal char, "*", "?", symbol, policy variable.  Target side: literal char,
 # symbol, "all" (every possible suffix: only a "*" covers it), "some" (one suffix of our
 # choosing: matches anything).
-_CHAR, _STAR, _QMARK, _SYMBOL, _ALL, _SOME = range(6)
+_CHAR, _STAR, _QMARK, _SYMBOL, _ALL, _SOME, _VAR = range(7)
 Token = tuple[int, str]
 
 _ESCAPES = {"${*}": "*", "${?}": "?", "${$}": "$"}
@@ -77,7 +77,7 @@ def _tokenize_pattern(text: str) -> list[Token]:
                 continue
             variable = _POLICY_VARIABLE.match(text, index)
             if variable:
-                tokens.append((_STAR, "*"))  # a policy variable can be anything: a wildcard
+                tokens.append((_VAR, "*"))  # a policy variable can be any value: a wildcard
                 index = variable.end()
                 continue
         if char == "*":
@@ -120,7 +120,11 @@ def _tokenize_target(text: str) -> list[Token]:
 
 def _glob_match(pattern: list[Token], target: list[Token], *, possible: bool, shared: frozenset[str]) -> bool:
     """Does the pattern match the target?  With `possible`, symbols that only one side has
-    may take any value (on the pattern side like `*`, on the target side like "some")."""
+    may take any value (on the pattern side like `*`, on the target side like "some").
+
+    A bucket-name symbol never stands for text with `/` or `:` (bucket names have neither),
+    an object key chosen for "some" has no `:`, and a policy variable has no `/`, so
+    `arn:aws:s3:::${aws:username}` names buckets, not objects."""
 
     def pattern_free(token: Token) -> bool:
         return token[0] == _STAR or (possible and token[0] == _SYMBOL and token[1] not in shared)
@@ -128,28 +132,37 @@ def _glob_match(pattern: list[Token], target: list[Token], *, possible: bool, sh
     def target_free(token: Token) -> bool:
         return token[0] == _SOME or (possible and token[0] == _SYMBOL and token[1] not in shared)
 
-    rows = len(pattern) + 1
+    def variable_takes(token: Token) -> bool:
+        return token[0] == _SYMBOL or (token[0] == _CHAR and token[1] != "/")
+
+    def absorbs(ttoken: Token, ptoken: Token) -> bool:
+        if ptoken[0] != _CHAR:
+            return True
+        forbidden = ":" if ttoken[0] == _SOME else "/:"
+        return ptoken[1] not in forbidden
+
     cols = len(target) + 1
     previous = [False] * cols
     previous[0] = True
     for j in range(1, cols):
         previous[j] = previous[j - 1] and target_free(target[j - 1])
-    for i in range(1, rows):
-        ptoken = pattern[i - 1]
+    for ptoken in pattern:
         current = [False] * cols
-        current[0] = previous[0] and pattern_free(ptoken)
+        current[0] = previous[0] and (pattern_free(ptoken) or ptoken[0] == _VAR)
         for j in range(1, cols):
             ttoken = target[j - 1]
             if pattern_free(ptoken):
                 ok = previous[j] or current[j - 1]
+            elif ptoken[0] == _VAR:
+                ok = previous[j] or (current[j - 1] and variable_takes(ttoken))
             elif ptoken[0] == _QMARK:
                 ok = previous[j - 1] and ttoken[0] == _CHAR
-            elif ttoken[0] == _CHAR or ttoken[0] == _SYMBOL:
-                ok = previous[j - 1] and ptoken[0] != _STAR and ttoken == ptoken
+            elif ttoken[0] in (_CHAR, _SYMBOL):
+                ok = previous[j - 1] and ttoken == ptoken
             else:
                 ok = False
             if not ok and target_free(ttoken):
-                ok = current[j - 1] or previous[j] or previous[j - 1]
+                ok = current[j - 1] or (absorbs(ttoken, ptoken) and (previous[j] or previous[j - 1]))
             current[j] = ok
         previous = current
     return previous[-1]

@@ -20,13 +20,24 @@ parameter, an undecidable `Fn::If`, an undocumented condition key) decides it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional
 
-from s3lint.model import Bucket, Condition, PolicyDocument, Statement, Value
+from s3lint.model import Bucket, Condition, PolicyDocument, ScanModel, Statement, Value
 from s3lint.policy.actions import statement_actions
-from s3lint.policy.document import split_operator
+from s3lint.policy.conditions import (
+    ARN,
+    BOOL,
+    NULL,
+    NUMERIC,
+    STRING,
+    Operator,
+    bool_value,
+    key_name,
+    parse_operator,
+    string_matches,
+)
+from s3lint.policy.principals import statement_principals
 from s3lint.policy.resources import Coverage, bucket_coverage
 from s3lint.source import Location
 from s3lint.symbols import has_symbol, is_unknown, render
@@ -57,20 +68,6 @@ UNDOCUMENTED = _Marker("UNDOCUMENTED")  # AWS does not say whether or how the ke
 BUCKET_ARN = "bucket_arn"
 OBJECTS = "objects"
 SOME_OBJECTS = "some_objects"
-_PART_NAMES = {BUCKET_ARN: "the bucket itself", OBJECTS: "its objects", SOME_OBJECTS: "any of its objects"}
-
-NEGATED_OPERATORS = frozenset(
-    {
-        "StringNotEquals",
-        "StringNotEqualsIgnoreCase",
-        "StringNotLike",
-        "NumericNotEquals",
-        "DateNotEquals",
-        "NotIpAddress",
-        "ArnNotEquals",
-        "ArnNotLike",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,17 +184,6 @@ def combine_all(outcomes: Iterable[str]) -> str:
     return result
 
 
-def _truth(raw: Any) -> bool | None:
-    """"true"/"false" (any case) or a boolean; None for anything else."""
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str):
-        lowered = raw.strip().lower()
-        if lowered in ("true", "false"):
-            return lowered == "true"
-    return None
-
-
 def _number(raw: Any) -> float | None:
     if isinstance(raw, bool):
         return None
@@ -222,84 +208,73 @@ def _is_open(raw: Any) -> bool:
     return is_unknown(raw) or has_symbol(raw)
 
 
-def _positive_match(base: str, written: Any, actual: Any) -> bool | None:
-    """Does one written value match the request's value under the operator's positive form?"""
-    positive = base.replace("Not", "", 1) if base in NEGATED_OPERATORS else base
+_NUMERIC_TESTS = {
+    "NumericEquals": lambda value, limit: value == limit,
+    "NumericLessThan": lambda value, limit: value < limit,
+    "NumericLessThanEquals": lambda value, limit: value <= limit,
+    "NumericGreaterThan": lambda value, limit: value > limit,
+    "NumericGreaterThanEquals": lambda value, limit: value >= limit,
+}
+
+
+def _positive_match(operator: Operator, written: Any, actual: Any) -> bool | None:
+    """Does one written value match the request's value under the operator's positive form?
+    None when this operator cannot be judged for such a value."""
     if actual is OTHER:
-        # A value no policy names: only an all-wildcard pattern matches it.
-        if positive in ("StringLike", "ArnLike"):
-            return set(_text(written)) <= {"*"} and _text(written) != ""
-        if positive.startswith("String") or positive.startswith("Arn"):
-            return False
+        # A value that no policy names: only an all-wildcard pattern matches it.
+        if operator.family in (STRING, ARN):
+            return operator.pattern and set(_text(written)) == {"*"}
         return None
-    if positive == "Bool":
-        wanted = _truth(written)
+    if operator.family == BOOL:
+        wanted = bool_value(written)
         return wanted is not None and isinstance(actual, bool) and wanted == actual
-    if positive.startswith("Numeric"):
+    if operator.family == NUMERIC:
         limit, value = _number(written), _number(actual)
         if limit is None or value is None:
             return False
-        return {
-            "NumericEquals": value == limit,
-            "NumericLessThan": value < limit,
-            "NumericLessThanEquals": value <= limit,
-            "NumericGreaterThan": value > limit,
-            "NumericGreaterThanEquals": value >= limit,
-        }.get(positive)
-    if positive in ("StringEquals", "ArnEquals"):
-        return _text(written) == _text(actual)
-    if positive == "StringEqualsIgnoreCase":
-        return _text(written).lower() == _text(actual).lower()
-    if positive in ("StringLike", "ArnLike"):
-        return _glob(_text(written), _text(actual))
+        test = _NUMERIC_TESTS[operator.base.replace("Not", "", 1)]
+        return test(value, limit)
+    if operator.family in (STRING, ARN):
+        ignore_case = operator.base.endswith("IgnoreCase")
+        return string_matches(_text(written), _text(actual), like=operator.pattern, ignore_case=ignore_case)
     return None  # Date, IP and Binary operators: no scenario fixes such keys
 
 
-def _glob(pattern: str, text: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, text, re.DOTALL) is not None
-
-
 def _outcome_for_value(condition: Condition, actual: Any) -> str:
-    prefix, base, if_exists = split_operator(condition.operator)
+    operator = parse_operator(condition.operator)
     written = [value.value for value in condition.values]
-    if actual is UNDOCUMENTED:
+    if not operator.valid or actual is UNDOCUMENTED:
         return UNKNOWN
-    if base == "Null":
-        truths = [None if _is_open(raw) else _truth(raw) for raw in written]
+    if operator.family == NULL:
+        # "true": the key is absent; "false": it is present.  Values are OR-ed.
         absent = actual is ABSENT
-        if any(t == absent for t in truths if t is not None):  # "true": the key is absent
+        truths = [None if _is_open(raw) else bool_value(raw) for raw in written]
+        if any(truth == absent for truth in truths if truth is not None):
             return ALWAYS
-        if any(_is_open(raw) for raw in written):
-            return UNKNOWN
-        return NEVER
+        return UNKNOWN if any(_is_open(raw) for raw in written) else NEVER
     if actual is ABSENT:
-        if if_exists or prefix == "ForAllValues":
+        if operator.if_exists or operator.set_prefix == "ForAllValues":
             return ALWAYS
-        if prefix == "ForAnyValue":
+        if operator.set_prefix == "ForAnyValue":
             return NEVER
-        return ALWAYS if base in NEGATED_OPERATORS else NEVER
-    negated = base in NEGATED_OPERATORS
+        return ALWAYS if operator.negated else NEVER
     any_open = False
     for raw in written:
-        if _is_open(raw):
-            any_open = True
-            continue
-        matched = _positive_match(base, raw, actual)
+        matched = None if _is_open(raw) else _positive_match(operator, raw, actual)
         if matched is None:
             any_open = True
         elif matched:
-            return NEVER if negated else ALWAYS
+            return NEVER if operator.negated else ALWAYS
     if any_open:
         return UNKNOWN
-    return ALWAYS if negated else NEVER
+    return ALWAYS if operator.negated else NEVER
 
 
 def condition_outcome(condition: Condition, scenario: Scenario) -> str:
     """How one operator/key condition behaves over every request of the scenario."""
     if not condition.key or not condition.operator:
         return UNKNOWN  # a wholly unknown Condition block or operator block
-    key = condition.key.lower()
+    key = key_name(condition)
     if key in scenario.ignored_keys:
         return ALWAYS
     if key not in scenario.keys:
@@ -333,26 +308,11 @@ def _and(values: Iterable[Tri]) -> Tri:
 
 
 def is_everyone(stmt: Statement) -> Tri:
-    """Does the statement's Principal name every principal (`*` or `{"AWS": "*"}`)?"""
-    if stmt.principals is None or stmt.not_principal:
+    """Does the statement apply to every principal (`*` or `{"AWS": "*"}`)?  A NotPrincipal
+    exempts whoever it lists, so it never does."""
+    if stmt.not_principal:
         return False
-    verdicts: list[Tri] = []
-    for entry in stmt.principals:
-        if entry.kind == "*":
-            verdicts.append(True)
-        elif entry.kind == "?" or is_unknown(entry.value):
-            verdicts.append(None)
-        elif entry.kind == "AWS" and entry.value == "*":
-            verdicts.append(True)
-        elif entry.kind == "AWS" and has_symbol(entry.value) and entry.value.strip() and _only_symbol(entry.value):
-            verdicts.append(None)  # a parameter that could be "*"
-        else:
-            verdicts.append(False)
-    return _or(verdicts)
-
-
-def _only_symbol(text: str) -> bool:
-    return re.fullmatch("\ue000[^\ue001]*\ue001", text) is not None
+    return statement_principals(stmt).everyone
 
 
 def effect_is(stmt: Statement, effect: str) -> Tri:
@@ -414,7 +374,8 @@ def review_statement(
         shortfalls.append(Shortfall("it exists only when a CloudFormation condition holds", stmt.loc, False))
     if effect is False:
         shown = render(stmt.effect.value) if stmt.effect.value is not None else "missing"
-        shortfalls.append(Shortfall(f'its Effect is "{shown}", not "Deny"', stmt.effect.loc))
+        why = " (an Allow cannot stop what other statements or identity policies allow)" if shown == "Allow" else ""
+        shortfalls.append(Shortfall(f'its Effect is "{shown}", not "Deny"{why}', stmt.effect.loc))
     elif effect is None and not stmt.conditional:
         shortfalls.append(Shortfall("its Effect is not known statically", stmt.effect.loc, False))
 
@@ -450,27 +411,31 @@ def review_statement(
                     f'of the {len(required)} S3 actions, not all of them ("s3:*")'
                 )
             elif requirement.actions is None:
-                text = f"its {element} leaves out {len(missing)} S3 action{'s' if len(missing) > 1 else ''}: {_sample(missing)}"
+                plural = "s" if len(missing) > 1 else ""
+                text = f"its {element} leaves out {len(missing)} S3 action{plural}: {_sample(missing)}"
             else:
                 text = f"its {element} ({show_values(stmt.actions)}) does not cover {_sample(missing)}"
             shortfalls.append(Shortfall(text, action_where))
 
     coverage = _coverage(stmt, bucket)
     resource_where = stmt.resource_loc or stmt.loc
+    element_name = "NotResource" if stmt.not_resource else "Resource"
+    uncovered = [part for part in requirement.parts if coverage[part] is False]
+    if len(uncovered) == 2:
+        first, second = (_part_text(part, bucket) for part in uncovered)
+        shortfalls.append(Shortfall(f"its {element_name} covers neither {first} nor {second}", resource_where))
+    elif uncovered:
+        shortfalls.append(Shortfall(f"its {element_name} does not cover {_part_text(uncovered[0], bucket)}", resource_where))
     for part in requirement.parts:
         covered = coverage[part]
-        element_name = "NotResource" if stmt.not_resource else "Resource"
-        if covered is False:
-            shortfalls.append(Shortfall(f"its {element_name} does not cover {_part_text(part, bucket)}", resource_where))
-        elif covered is None:
-            shortfalls.append(
-                Shortfall(f"whether its {element_name} covers {_part_text(part, bucket)} is not known statically", resource_where, False)
-            )
+        if covered is None:
+            text = f"whether its {element_name} covers {_part_text(part, bucket)} is not known statically"
+            shortfalls.append(Shortfall(text, resource_where, False))
 
     outcomes: list[str] = []
     relevant = False
     for condition in stmt.conditions:
-        key = condition.key.lower()
+        key = key_name(condition)
         is_relevant = key in requirement.relevant_keys
         relevant = relevant or is_relevant
         outcome = condition_outcome(condition, scenario)
@@ -481,6 +446,9 @@ def review_statement(
     overall = combine_all(outcomes)
     condition_tri: Tri = True if overall == ALWAYS else None if overall == UNKNOWN else False
 
+    if "Statement" in stmt.unknown_parts:
+        # one doubt says it all: listing every element as unknown helps nobody
+        shortfalls = [Shortfall("the whole statement is not known statically", stmt.loc, False)]
     return StatementReview(stmt, doc, relevant, effect, principal, condition_tri, actions, actions_ok, coverage, shortfalls)
 
 
@@ -491,7 +459,7 @@ def _condition_shortfall(condition: Condition, outcome: str, relevant: bool, sce
     if not condition.key:
         return Shortfall("its Condition is not known statically", condition.loc, False)
     shown = show_condition(condition)
-    key = condition.key.lower()
+    key = key_name(condition)
     if outcome == UNKNOWN:
         note = scenario.notes.get(key)
         if note and not any(_is_open(v.value) for v in condition.values):
@@ -532,6 +500,13 @@ def bucket_policies(bucket: Bucket) -> list[PolicyDocument]:
     return [doc for doc in bucket.policies if doc.kind == "bucket"]
 
 
+def policy_checked_buckets(model: ScanModel) -> Iterator[Bucket]:
+    """Buckets that the "the policy must deny X" rules judge: every declared bucket, and a
+    bucket known only from a policy (a policy file, a policy whose bucket is elsewhere).  A
+    bucket known only by reference (a log target) is defined elsewhere with its own policy."""
+    return (bucket for bucket in model.buckets if bucket.declared or bucket_policies(bucket))
+
+
 def analyze_deny(bucket: Bucket, requirement: DenyRequirement) -> DenyVerdict:
     """Do the bucket's policies, together, deny every request of the scenario?"""
     from s3lint.policy.actions import ALL_S3_ACTIONS
@@ -552,17 +527,17 @@ def analyze_deny(bucket: Bucket, requirement: DenyRequirement) -> DenyVerdict:
             continue
         for stmt in doc.statements:
             review = review_statement(stmt, doc, bucket, requirement)
-            contributed = False
             for part in requirement.parts:
                 covered = review.coverage[part]
                 if review.gate is True and covered is True and not is_unknown(review.actions):
-                    contributed = contributed or bool(review.actions & required)
                     definite[part] |= review.actions & required
                 if review.gate is not False and covered is not False:
                     possible[part] |= required if is_unknown(review.actions) else review.actions & required
             if not review.shortfalls:
                 enforcing.append(stmt)
-            elif review.relevant or contributed or (review.effect is not False and not review.definite_shortfalls()):
+            elif review.relevant or (review.effect is not False and not review.definite_shortfalls()):
+                # an attempt (a condition on the scenario's keys), or one that may qualify;
+                # an unconditional Deny of a few actions is not an attempt, however it helps
                 near_misses.append(review)
 
     uncovered = [
@@ -595,18 +570,22 @@ def _uncovered_text(part: str, missing: set[str] | frozenset[str], bucket: Bucke
     return f"{_sample(missing)} on {_part_text(part, bucket)}"
 
 
+def statement_name(stmt: Statement) -> str:
+    """How a message names a statement: its Sid, else its position."""
+    return f'statement "{render(stmt.sid)}"' if stmt.sid else f"statement {stmt.index + 1}"
+
+
 def shortfall_summary(review: StatementReview) -> tuple[str, Location]:
-    """"statement "Sid" ... : reason; reason" and where to point: the first definite shortfall
+    """"statement "Sid" comes close, but ..." and where to point: the first definite shortfall
     (or doubt), at its element."""
-    stmt = review.statement
-    name = f'statement "{stmt.sid}"' if stmt.sid else f"statement {stmt.index + 1}"
+    name = statement_name(review.statement)
     definite = review.definite_shortfalls()
     items = definite or review.doubts()
     reasons = _join(item.text for item in items)
-    loc = items[0].loc if items else stmt.loc
+    loc = items[0].loc if items else review.statement.loc
     if definite:
         return f"{name} comes close, but {reasons}", loc
-    return f"{name} may, but {reasons}", loc
+    return f"{name} may qualify, but {reasons}", loc
 
 
 def _join(texts: Iterable[str]) -> str:
@@ -718,9 +697,11 @@ __all__ = [
     "analyze_tls_version",
     "analyze_transport",
     "bucket_policies",
+    "policy_checked_buckets",
     "condition_outcome",
     "describe_verdict",
     "effect_is",
     "is_everyone",
     "review_statement",
+    "statement_name",
 ]

@@ -13,6 +13,7 @@ deeper becomes an `Invalid` node, which evaluates to Unknown.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Iterator
 
@@ -281,7 +282,7 @@ def parse_hcl(path: str, data: bytes) -> ParsedFile:
             break
         line, column = error.start_point.row + 1, error.start_point.column + 1
         parsed.errors.append(LoadError(path, _error_message(error, data), line, column))
-        data = _blank_block_at(data, error.start_byte)
+        data = _blank_block_at(data, error.start_byte, _region_start(tree.root_node, error, data))
         tree = parser.parse(data)
     else:
         if _first_error(tree.root_node) is not None:
@@ -320,21 +321,29 @@ def _error_message(node: Any, data: bytes) -> str:
     return f"syntax error near {text!r}" if text else "syntax error"
 
 
-def _blank_block_at(data: bytes, offset: int) -> bytes:
-    """Replace, with spaces, the top-level block around `offset` (up to the next line that
-    starts a block), keeping newlines so that every other line keeps its number."""
-    start = 0
-    for match in _BLOCK_HEADER.finditer(data, 0, offset + 1):
-        start = match.start()
-    next_header = _BLOCK_HEADER.search(data, max(offset, start) + 1)
-    # An error in the header line itself: skip past this line at least.
+def _region_start(root: Any, error: Any, data: bytes) -> int:
+    """Where the damage starts: the top-level block around the error, or (for an error
+    between blocks) the start of the error's line, so that a valid block before it is kept."""
+    offset = error.start_byte
+    body = next((child for child in root.children if child.type == "body"), root)
+    for child in body.children:
+        if child.start_byte <= offset < max(child.end_byte, child.start_byte + 1):
+            if child.type == "block":
+                return child.start_byte
+            break
+    return data.rfind(b"\n", 0, offset) + 1
+
+
+def _blank_block_at(data: bytes, offset: int, start: int) -> bytes:
+    """Replace, with spaces, the region from `start` to the next line that starts a
+    top-level block after `offset`, keeping newlines so that every line keeps its number."""
+    next_header = _BLOCK_HEADER.search(data, offset + 1)
+    while next_header is not None and next_header.start() <= start:
+        next_header = _BLOCK_HEADER.search(data, next_header.end())
     end = next_header.start() if next_header else len(data)
-    if end <= start:
-        end = len(data)
     blanked = bytes(b if b in (10, 13) else 32 for b in data[start:end])
-    if blanked == data[start:end]:  # nothing left to blank: drop the rest
-        blanked = bytes(b if b in (10, 13) else 32 for b in data[start:])
-        return data[:start] + blanked
+    if blanked == data[start:end]:  # nothing left to blank here: drop the rest
+        return data[:start] + bytes(b if b in (10, 13) else 32 for b in data[start:])
     return data[:start] + blanked + data[end:]
 
 
@@ -443,16 +452,20 @@ class _Converter:
         children = [c for c in node.children if c.type != "comment"]
         if not children:
             return Invalid("empty expression").at(_pos(node))
+        return self._chain(children, depth)
+
+    def _chain(self, children: list[Any], depth: int) -> Node:
+        """A base expression followed by traversals (`.a`, `[0]`, `[*]`), which tree-sitter
+        gives as siblings (also inside operations)."""
         index = 0
         if children[0].type == "(":
             inner = next((c for c in children if c.type == "expression"), None)
-            base = self.expression(inner, depth + 1) if inner is not None else Invalid("empty parentheses")
-            base.at(_pos(inner if inner is not None else node))
+            base = self.expression(inner, depth + 1) if inner is not None else Invalid("empty parentheses").at(_pos(children[0]))
             index = next((i for i, c in enumerate(children) if c.type == ")"), len(children) - 1) + 1
         else:
             base = self.expression(children[0], depth + 1)
             index = 1
-        start = node.start_point
+        start = children[0].start_point
         for postfix in children[index:]:
             kind = postfix.type
             end = postfix.end_point
@@ -565,14 +578,25 @@ class _Converter:
     def _operation(self, node: Any, depth: int) -> Node:
         inner = node.child(0)
         pos = _pos(node)
-        operands = [c for c in inner.children if c.is_named and c.type != "comment"]
-        operators = [c for c in inner.children if not c.is_named]
-        if inner.type == "unary_operation" and operands and operators:
-            return UnaryOp(self.text(operators[0]), self.expression(operands[0], depth + 1)).at(pos)
-        if inner.type == "binary_operation" and len(operands) == 2 and operators:
-            op = self.text(operators[0])
-            if op in _BINARY_OPS:
-                return BinaryOp(op, self.expression(operands[0], depth + 1), self.expression(operands[1], depth + 1)).at(pos)
+        children = [c for c in inner.children if c.type != "comment"]
+        operators: list[int] = []
+        nesting = 0
+        for i, child in enumerate(children):
+            if child.type == "(":
+                nesting += 1
+            elif child.type == ")":
+                nesting -= 1
+            elif not child.is_named and nesting == 0:
+                operators.append(i)
+        if inner.type == "unary_operation" and operators and operators[0] == 0 and len(children) > 1:
+            return UnaryOp(self.text(children[0]), self._chain(children[1:], depth + 1)).at(pos)
+        if inner.type == "binary_operation" and operators:
+            split = operators[0]
+            op = self.text(children[split])
+            if op in _BINARY_OPS and 0 < split < len(children) - 1:
+                left = self._chain(children[:split], depth + 1)
+                right = self._chain(children[split + 1 :], depth + 1)
+                return BinaryOp(op, left, right).at(pos)
         return Invalid("bad operation").at(pos)
 
     def _for_expr(self, node: Any, depth: int) -> Node:
@@ -643,13 +667,16 @@ class _Converter:
         content = (identifiers[0].start_point.row + 2, 1 + indent)
         return Template(parts, content).at(pos)
 
-    def _template_parts(self, children: list[Any], start: int, end: int, depth: int, *, heredoc: bool) -> list[Any]:
+    def _template_parts(
+        self, children: list[Any], start: int, end: int, depth: int, *, heredoc: bool, strip_start: bool = False, strip_end: bool = False
+    ) -> list[Any]:
         """Literal text is taken from the bytes between the interpolations, not from
-        tree-sitter's literal nodes, which drop whitespace."""
+        tree-sitter's literal nodes, which drop whitespace.  `~` strip markers remove the
+        whitespace next to them (`strip_start`/`strip_end`: markers of an enclosing directive)."""
         unescape = unescape_heredoc if heredoc else unescape_quoted
         parts: list[Any] = []
         cursor = start
-        strip_next = False
+        strip_next = strip_start
         for child in children:
             if child.type not in ("template_interpolation", "template_directive"):
                 continue
@@ -673,6 +700,8 @@ class _Converter:
         literal = unescape(self.data[cursor:end].decode("utf-8", "replace"))
         if strip_next:
             literal = literal.lstrip()
+        if strip_end:
+            literal = literal.rstrip()
         if literal:
             parts.append(literal)
         return parts
@@ -683,6 +712,14 @@ class _Converter:
         if inner is None:
             return Invalid("bad template directive").at(pos)
         children = list(inner.children)
+
+        def body(items: list[Any], opener: Any, closer: Any) -> list[Any]:
+            stop = closer.start_byte if closer is not None else inner.end_byte
+            return self._template_parts(
+                items, opener.end_byte, stop, depth, heredoc=heredoc,
+                strip_start=_marker_flags(opener)[1], strip_end=closer is not None and _marker_flags(closer)[0],
+            )
+
         if inner.type == "template_if" and children:
             intro = children[0]
             cond_node = next((c for c in intro.children if c.type == "expression"), None)
@@ -690,13 +727,13 @@ class _Converter:
                 return Invalid("bad template if").at(pos)
             else_index = next((i for i, c in enumerate(children) if c.type == "template_else_intro"), None)
             end_index = next((i for i, c in enumerate(children) if c.type == "template_if_end"), len(children))
+            closer = children[end_index] if end_index < len(children) else None
             then_end = else_index if else_index is not None else end_index
-            then_parts = self._template_parts(children[1:then_end], intro.end_byte, children[then_end].start_byte if then_end < len(children) else inner.end_byte, depth, heredoc=heredoc)
+            then_closer = children[then_end] if then_end < len(children) else None
+            then_parts = body(children[1:then_end], intro, then_closer)
             else_parts: list[Any] = []
             if else_index is not None:
-                else_intro = children[else_index]
-                stop = children[end_index].start_byte if end_index < len(children) else inner.end_byte
-                else_parts = self._template_parts(children[else_index + 1 : end_index], else_intro.end_byte, stop, depth, heredoc=heredoc)
+                else_parts = body(children[else_index + 1 : end_index], children[else_index], closer)
             return TemplateIf(self.expression(cond_node, depth + 1), then_parts, else_parts).at(pos)
         if inner.type == "template_for" and children:
             intro = children[0]
@@ -705,8 +742,8 @@ class _Converter:
             if not names or coll is None:
                 return Invalid("bad template for").at(pos)
             end_index = next((i for i, c in enumerate(children) if c.type == "template_for_end"), len(children))
-            stop = children[end_index].start_byte if end_index < len(children) else inner.end_byte
-            parts = self._template_parts(children[1:end_index], intro.end_byte, stop, depth, heredoc=heredoc)
+            closer = children[end_index] if end_index < len(children) else None
+            parts = body(children[1:end_index], intro, closer)
             key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
             return TemplateFor(key_var, value_var, self.expression(coll, depth + 1), parts).at(pos)
         return Invalid("unsupported template directive").at(pos)
@@ -726,21 +763,24 @@ _Converter._DISPATCH = {
 }
 
 
+def _marker_flags(node: Any) -> tuple[bool, bool]:
+    """(`~` right after the opening `${`/`%{`, `~` right before the closing `}`) of one
+    interpolation or directive tag."""
+    children = list(node.children)
+    leading = len(children) > 1 and children[1].type == "strip_marker"
+    trailing = len(children) > 1 and children[-2].type == "strip_marker"
+    return leading, trailing
+
+
 def _strip_markers(node: Any) -> tuple[bool, bool]:
-    """(`${~`, `~}`) of an interpolation or directive."""
-    before = after = False
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        for child in current.children:
-            if child.type == "strip_marker":
-                if child.start_byte <= node.start_byte + 3:
-                    before = True
-                else:
-                    after = True
-            elif child.type in ("template_if_intro", "template_if_end", "template_for_start", "template_for_end", "template_else_intro"):
-                stack.append(child)
-    return before, after
+    """Whether the whitespace before and after an interpolation or a whole directive goes."""
+    if node.type == "template_interpolation":
+        return _marker_flags(node)
+    inner = node.child(0)
+    if inner is None or not inner.children:
+        return False, False
+    tags = list(inner.children)
+    return _marker_flags(tags[0])[0], _marker_flags(tags[-1])[1]
 
 
 def _strip_indent(parts: list[Any]) -> tuple[list[Any], int]:
@@ -810,7 +850,7 @@ _JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 
 def parse_tf_json(path: str, text: str) -> ParsedFile:
     parsed = ParsedFile(path)
     try:
-        tree = _load_json(text)
+        tree = _load_json(text, path)
     except _JsonProblem as problem:
         parsed.errors.append(LoadError(path, problem.message, problem.line, problem.column))
         return parsed
@@ -834,7 +874,7 @@ def parse_tf_json(path: str, text: str) -> ParsedFile:
 def parse_tfvars_json(path: str, text: str) -> ParsedFile:
     parsed = ParsedFile(path)
     try:
-        tree = _load_json(text)
+        tree = _load_json(text, path)
     except _JsonProblem as problem:
         parsed.errors.append(LoadError(path, problem.message, problem.line, problem.column))
         return parsed
@@ -854,24 +894,45 @@ class _JsonProblem(Exception):
         self.column = column
 
 
-def _load_json(text: str) -> Any:
+def _load_json(text: str, path: str = "<json>") -> Any:
+    """A located JSON tree (positions on every node) when the project's JSON reader is
+    available, else the plain tree of `json.loads`."""
     try:
-        from s3lint.loaders.json_source import parse_json  # located tree, when available
+        from s3lint.loaders.json_source import parse_json
     except ImportError:
         parse_json = None
     if parse_json is not None:
         try:
-            return parse_json(text)
-        except Exception as error:  # the colleague's SourceError, or anything unexpected
+            return parse_json(text, path)
+        except RecursionError:
+            raise _JsonProblem("invalid JSON: nested too deeply", 1, 1) from None
+        except Exception as error:  # the reader's SourceError, or anything unexpected
             raise _JsonProblem(
                 f"invalid JSON: {getattr(error, 'message', error)}", getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
             ) from None
     try:
-        return json.loads(text)
+        plain = json.loads(text)
     except ValueError as error:
         raise _JsonProblem(f"invalid JSON: {getattr(error, 'msg', error)}", getattr(error, "lineno", 1), getattr(error, "colno", 1)) from None
     except RecursionError:
         raise _JsonProblem("invalid JSON: nested too deeply", 1, 1) from None
+    return _located_by_yaml(text, plain, path)
+
+
+def _located_by_yaml(text: str, plain: Any, path: str) -> Any:
+    """Positions from the YAML reader (JSON is nearly YAML), used only when it reads the very
+    same value as the JSON parser."""
+    if not isinstance(plain, (dict, list)):
+        return plain
+    try:
+        from s3lint.loaders.yaml_source import parse_yaml
+
+        documents = parse_yaml(text, path)
+    except Exception:  # noqa: BLE001 - positions are a nicety; the JSON value stands
+        return plain
+    if len(documents) == 1 and documents[0] == plain:
+        return documents[0]
+    return plain
 
 
 def _items(mapping: dict) -> Iterator[tuple[str, Any]]:
@@ -912,9 +973,9 @@ class _JsonBuilder:
                     stack.append((item, labels, node_pos))
         return blocks
 
-    def body(self, value: Any, block_type: str) -> Body:
+    def body(self, value: Any, block_type: str, depth: int = 0) -> Body:
         body = Body()
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or depth > MAX_DEPTH:
             return body
         for key, child in _items(value):
             pos = _key_pos(value, key)
@@ -928,7 +989,7 @@ class _JsonBuilder:
                 continue
             for item in child if isinstance(child, list) else [child]:
                 if isinstance(item, dict):
-                    body.blocks.append(Block(key, [], self.path, pos, pos[:2], body=self.body(item, key)))
+                    body.blocks.append(Block(key, [], self.path, pos, pos[:2], body=self.body(item, key, depth + 1)))
         return body
 
     def expression(self, value: Any, pos: tuple[int, int, int, int], depth: int) -> Node:
@@ -952,23 +1013,14 @@ class _JsonBuilder:
         return Literal(value).at(pos)
 
     def template(self, text: str, pos: tuple[int, int, int, int]) -> Node:
-        marker = "S3LINT_JSON_TEMPLATE_END"
-        source = f"x = <<{marker}\n{text}\n{marker}\n".encode("utf-8")
         try:
-            parsed = parse_hcl(self.path, source)
+            template = parse_template(text, self.path)
         except Exception:  # noqa: BLE001 - any parser trouble makes the value unknown
-            return Invalid("unreadable template").at(pos)
-        attribute = parsed.attributes.get("x")
-        if attribute is None or parsed.errors or not isinstance(attribute.expr, Template):
             return Invalid("invalid template").at(pos)
-        template = attribute.expr
-        parts = list(template.parts)
-        if parts and isinstance(parts[-1], str) and parts[-1].endswith("\n"):
-            parts[-1] = parts[-1][:-1]
-            if not parts[-1]:
-                parts.pop()
         _relocate(template, pos)
-        return Template(parts, pos[:2]).at(pos)
+        assert isinstance(template, Template)
+        template.content_pos = pos[:2]
+        return template
 
 
 def _relocate(root: Node, pos: tuple[int, int, int, int]) -> None:
@@ -1009,3 +1061,44 @@ def _value_pos(mapping: Any, key: Any, fallback: tuple[int, int, int, int]) -> t
         if line:
             return (line, column, line, column + 1)
     return fallback
+
+
+def parse_number_strict(text: str) -> int | float:
+    """A number written as text (`"10"` converts to 10 in Terraform); ValueError otherwise."""
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)  # raises ValueError for non-numbers
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError(text) from None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+TEMPLATE_MARKER = "S3LINT_TEMPLATE_END"
+
+
+def parse_template(text: str, path: str) -> Node:
+    """A whole string as a template (a `templatefile()` file, a JSON-syntax string).
+
+    tree-sitter-hcl parses configuration files only, so the text is read as the content of
+    a heredoc; positions inside are those of the heredoc (one line down)."""
+    source = f"x = <<{TEMPLATE_MARKER}\n{text}\n{TEMPLATE_MARKER}\n".encode("utf-8")
+    parsed = parse_hcl(path, source)
+    attribute = parsed.attributes.get("x")
+    if attribute is None or parsed.errors or not isinstance(attribute.expr, Template):
+        raise ValueError(parsed.errors[0].message if parsed.errors else "not a template")
+    template = attribute.expr
+    parts = list(template.parts)
+    if parts and isinstance(parts[-1], str) and parts[-1].endswith("\n"):
+        parts[-1] = parts[-1][:-1]
+        if not parts[-1]:
+            parts.pop()
+    template.parts = parts
+    return template
+
+
+def _load_json_or_raise(text: str, path: str = "<json>") -> Any:
+    try:
+        return _load_json(text, path)
+    except _JsonProblem as problem:
+        raise ValueError(problem.message) from None

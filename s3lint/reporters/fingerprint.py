@@ -1,0 +1,218 @@
+"""Fingerprints that let code scanning and baselines recognise a finding across runs.
+
+* `line_hash` reproduces GitHub's `primaryLocationLineHash` (codeql-action
+  `src/fingerprints.ts`): a rolling hash over the 100 characters that start at a line,
+  spaces and tabs skipped, line endings normalised to LF.  Computing it here gives API
+  uploads and other SARIF consumers the same value the upload action would compute.
+* `finding_fingerprint` is s3lint's own: it hashes what the finding is about (rule, file,
+  resource, key, message without line numbers), so it survives edits that move the
+  finding to another line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from s3lint.symbols import render
+
+if TYPE_CHECKING:
+    from s3lint.model import Finding
+
+FINGERPRINT_KEY = "s3lint/v1"
+
+_BLOCK_SIZE = 100
+_MOD = 37
+_MASK = (1 << 64) - 1
+_FIRST_MOD = pow(_MOD, _BLOCK_SIZE, 1 << 64)  # 37**100 mod 2**64, the weight of the char leaving
+_TAB, _SPACE, _LF, _CR = 9, 32, 10, 13
+_EOF = 65535
+
+
+class FileLineHashes:
+    """GitHub's `primaryLocationLineHash` for the lines of one file text.
+
+    fingerprints.ts rolls a hash over the whole file; the value it emits for a line is the
+    polynomial hash of the 100 characters of its filtered stream that start at that line
+    (spaces and tabs dropped, CR and CRLF turned into LF, then an EOF mark and NULs).  So
+    this class builds that stream once and hashes only the lines that are asked for.  The
+    `:n` suffix counts earlier lines with the same 100 characters, which is the same as
+    counting equal hashes barring a 64-bit collision.
+    """
+
+    __slots__ = ("_stream", "_starts", "_occurrence")
+
+    def __init__(self, text: str) -> None:
+        filtered = _units(text).replace("\r\n", "\n").replace("\r", "\n")
+        filtered = filtered.replace(" ", "").replace("\t", "")
+        self._stream = filtered + chr(_EOF) + "\0" * _BLOCK_SIZE
+        starts = [0]
+        find = filtered.find
+        at = find("\n")
+        while at != -1:
+            starts.append(at + 1)
+            at = find("\n", at + 1)
+        self._starts = starts
+        seen: dict[str, int] = {}
+        occurrence = []
+        for start in starts:
+            window = self._stream[start : start + _BLOCK_SIZE]
+            seen[window] = seen.get(window, 0) + 1
+            occurrence.append(seen[window])
+        self._occurrence = occurrence
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def get(self, line: int) -> str | None:
+        """The hash of a 1-based line, or None when the file has no such line."""
+        if not 1 <= line <= len(self._starts):
+            return None
+        start = self._starts[line - 1]
+        value = 0
+        for char in self._stream[start : start + _BLOCK_SIZE]:
+            value = (value * _MOD + ord(char)) & _MASK
+        return f"{value:x}:{self._occurrence[line - 1]}"
+
+
+def line_hash(file_text: str, line: int) -> str:
+    """GitHub's `primaryLocationLineHash` for one 1-based line ("" when out of range)."""
+    return FileLineHashes(file_text).get(line) or ""
+
+
+def line_hashes(file_text: str) -> list[str]:
+    """GitHub's `primaryLocationLineHash` of every line: item i is line i + 1."""
+    hashes = FileLineHashes(file_text)
+    return [hashes.get(line) or "" for line in range(1, len(hashes) + 1)]
+
+
+def _units(text: str) -> str:
+    """The text as JavaScript sees it: one character per UTF-16 code unit."""
+    if text.isascii() or max(text) <= "\uffff":
+        return text
+    data = text.encode("utf-16-le", "surrogatepass")
+    return "".join(map(chr, memoryview(data).cast("H")))
+
+
+def rolling_line_hashes(text: str) -> list[str]:
+    """A line-by-line port of fingerprints.ts `hash()`, kept as the reference that
+    `FileLineHashes` is tested against.  Slow: about 1 µs per character."""
+    units = [ord(c) for c in _units(text)]
+    window = [0] * _BLOCK_SIZE
+    line_numbers = [-1] * _BLOCK_SIZE  # the line that starts at each window slot, or -1
+    hashes: list[str] = []
+    counts: dict[str, int] = {}
+    hash_raw = 0
+    index = 0
+    line_number = 0
+    line_start = True
+    prev_cr = False
+
+    def output() -> None:
+        value = format(hash_raw, "x")
+        counts[value] = counts.get(value, 0) + 1
+        hashes.append(f"{value}:{counts[value]}")  # lines are emitted in order, one each
+        line_numbers[index] = -1
+
+    def update(current: int) -> None:
+        nonlocal hash_raw, index
+        begin = window[index]
+        window[index] = current
+        hash_raw = (_MOD * hash_raw + current - _FIRST_MOD * begin) & _MASK
+        index = (index + 1) % _BLOCK_SIZE
+
+    for current in units + [_EOF]:
+        if current in (_SPACE, _TAB) or (prev_cr and current == _LF):
+            prev_cr = False
+            continue
+        if current == _CR:
+            current = _LF
+            prev_cr = True
+        else:
+            prev_cr = False
+        if line_numbers[index] != -1:
+            output()
+        if line_start:
+            line_start = False
+            line_number += 1
+            line_numbers[index] = line_number
+        if current == _LF:
+            line_start = True
+        update(current)
+
+    for _ in range(_BLOCK_SIZE):  # flush the lines still inside the window
+        if line_numbers[index] != -1:
+            output()
+        update(0)
+    return hashes
+
+
+class LineHasher:
+    """Line hashes for the files under one root, each file read and hashed once."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self._texts: dict[str, str | None] = {}
+        self._hashes: dict[str, FileLineHashes | None] = {}
+
+    def text(self, path: str) -> str | None:
+        """The file's text (`path` relative to the root), or None when it cannot be read.
+
+        Decoded as UTF-8 with bad bytes replaced by U+FFFD, as Node does for the action."""
+        if path not in self._texts:
+            full = Path(path) if Path(path).is_absolute() else self.root / path
+            try:
+                self._texts[path] = full.read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                self._texts[path] = None
+        return self._texts[path]
+
+    def get(self, path: str, line: int) -> str | None:
+        """The hash of `line` in `path`; None if the file is unreadable or has no such line."""
+        if path not in self._hashes:
+            text = self.text(path)
+            self._hashes[path] = None if text is None else FileLineHashes(text)
+        hashes = self._hashes[path]
+        return None if hashes is None else hashes.get(line)
+
+
+# ---------------------------------------------------------------------------------------
+# s3lint's own fingerprint
+# ---------------------------------------------------------------------------------------
+
+_LINE_REFERENCE = re.compile(
+    r"\b(lines?|L)\s*(\d+)(\s*(-|–|to|and)\s*\d+)?\b"  # "line 12", "lines 3-5", "L12"
+    r"|\.(ya?ml|json|tf|template|hcl)(:\d+){1,2}\b"  # "template.yaml:12:5"
+    r"|\b(col(umn)?)\s*\d+\b",  # "column 7"
+    re.IGNORECASE,
+)
+
+
+def normalize_message(message: str) -> str:
+    """The message without line or column numbers, symbols rendered, spaces folded."""
+    text = _LINE_REFERENCE.sub(_strip_numbers, render(message))
+    return " ".join(text.split())
+
+
+def _strip_numbers(match: re.Match[str]) -> str:
+    return re.sub(r"\d+", "#", match.group(0))
+
+
+# A position some checks append to their keys ("Bucket@12:5", "Policy#0:14"): dropped, so the
+# fingerprint does not change when the finding moves.  The message still tells apart two
+# findings whose keys differed only there.
+_KEY_POSITION = re.compile(r"(@\d+:\d+|:\d+)$")
+
+
+def finding_fingerprint(finding: Finding) -> str:
+    """A 32-hex-digit hash of what the finding is about, independent of where it sits."""
+    parts = (
+        finding.rule_id,
+        finding.loc.path.replace("\\", "/"),
+        render(finding.resource),
+        _KEY_POSITION.sub("", render(finding.key)),
+        normalize_message(finding.message),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
