@@ -40,6 +40,27 @@ class LoadedScan:
     files_scanned: int
     texts: dict[str, str]  # display path -> text, for suppression comments and fingerprints
     paths: list[str] = field(default_factory=list)  # display paths of every file read
+    # Named files and folders, when some files were named: findings elsewhere (sibling files
+    # of a Terraform module, read only to link it) are not reported.  None: report all.
+    focus: tuple[frozenset[str], tuple[str, ...]] | None = None
+
+    def in_focus(self, path: str) -> bool:
+        if self.focus is None or path.startswith("<"):
+            return True
+        files, folders = self.focus
+        return path in files or any(folder == "." or path.startswith(folder + "/") for folder in folders)
+
+
+def focus_findings(findings: list[Finding], loaded: LoadedScan) -> list[Finding]:
+    return [f for f in findings if loaded.in_focus(f.loc.path)]
+
+
+def _focus(paths: list[str], root: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    files = [p for p in paths if not os.path.isdir(p)]
+    if not files:
+        return None
+    folders = tuple(display_path(p, root).rstrip("/") for p in paths if os.path.isdir(p))
+    return frozenset(display_path(p, root) for p in files), folders
 
 
 def display_path(path: str, root: str) -> str:
@@ -83,7 +104,13 @@ def load_paths(
     paths_read = [display_path(p, options.root) for p in found.documents]
     for folder in found.terraform_modules:
         paths_read.extend(display_path(p, options.root) for p in _terraform_files(folder))
-    return LoadedScan(model=model, files_scanned=len(paths_read), texts=texts, paths=sorted(paths_read))
+    return LoadedScan(
+        model=model,
+        files_scanned=len(paths_read),
+        texts=texts,
+        paths=sorted(paths_read),
+        focus=_focus(paths, options.root),
+    )
 
 
 def _terraform_files(folder: str) -> list[str]:

@@ -225,7 +225,7 @@ def dump(settings: Settings) -> int:
 
 def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom: dict[str, Any] | None = None) -> Report:
     from s3lint.checks import Context
-    from s3lint.engine import error_findings, run_checks
+    from s3lint.engine import error_findings, focus_findings, run_checks
 
     root = os.getcwd()
     loaded = _load(settings, root)
@@ -237,6 +237,7 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
         findings.extend(run_custom_rules(loaded.model, custom, selected))
     if PARSE_ERROR_RULE in selected:
         findings.extend(error_findings(loaded.model.errors))
+    findings = focus_findings(findings, loaded)
 
     from s3lint.suppressions import apply_suppressions
 

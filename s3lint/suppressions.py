@@ -15,6 +15,7 @@ is never dropped.  Suppressions that cannot work (no rule id, an unknown rule, a
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass
@@ -133,11 +134,59 @@ def resource_header_lines(model: ScanModel) -> dict[tuple[str, str], int]:
     return lines
 
 
-def _targets(finding: Finding, anchors: list[_Anchor]) -> tuple[dict[str, set[int]], set[str]]:
+_HCL_BLOCK = re.compile(r"""^[A-Za-z_][\w-]*(\s+("[^"]*"|[A-Za-z_][\w-]*))*\s*\{""")
+_YAML_KEY = re.compile(r"""^(\s*)(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)\s*:(\s|$)""")
+
+
+def block_headers(path: str, text: str) -> list[int]:
+    """The first lines of the top-level blocks a file declares resources in, sorted: every
+    unindented block of a Terraform file, every key under `Resources:` of a YAML template."""
+    headers: list[int] = []
+    if path.endswith(".tf"):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line[:1].isalpha() and _HCL_BLOCK.match(line):
+                headers.append(number)
+        return headers
+    if not path.endswith((".yaml", ".yml", ".template")):
+        return headers
+    in_resources = False
+    indent: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if line.startswith("---"):
+            in_resources, indent = False, None
+            continue
+        if not line[0].isspace():
+            in_resources = line.split("#", 1)[0].rstrip() in ("Resources:", '"Resources":')
+            indent = None
+            continue
+        if not in_resources:
+            continue
+        match = _YAML_KEY.match(line)
+        if indent is None and match:
+            indent = len(match.group(1))
+        if match and len(match.group(1)) == indent:
+            headers.append(number)
+    return headers
+
+
+def _enclosing(headers: list[int], line: int) -> int | None:
+    index = bisect.bisect_right(headers, line)
+    return headers[index - 1] if index else None
+
+
+def _targets(
+    finding: Finding, anchors: list[_Anchor], headers: list[int]
+) -> tuple[dict[str, set[int]], set[str]]:
     """The lines (per file) that a comment may point at to suppress this finding, and the
     resources whose Metadata may suppress it."""
     path, line = finding.loc.path, finding.loc.line
     lines: dict[str, set[int]] = {path: {line}}
+    block = _enclosing(headers, line)
+    if block is not None:
+        lines[path].add(block)
     owners = {finding.resource}
     headers = [a for a in anchors if a.header]
     here = [a for a in anchors if a.loc.path == path]
@@ -200,11 +249,15 @@ def apply_suppressions(
                 by_path.setdefault(path, []).append(item)
 
     anchors = resource_anchors(model)
+    headers: dict[str, list[int]] = {}
     used: set[tuple[_Key, str]] = set()
     for finding in findings:
         if finding.rule_id == PARSE_ERROR_RULE:
             continue
-        lines, owners = _targets(finding, anchors.get(finding.resource, []))
+        path = finding.loc.path
+        if path not in headers:
+            headers[path] = block_headers(path, _read(path, root, texts))
+        lines, owners = _targets(finding, anchors.get(finding.resource, []), headers[path])
         for suppression in _candidates(by_path, lines, owners):
             if finding.rule_id not in suppression.rule_ids:
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import yaml
@@ -16,7 +17,8 @@ from s3lint.loaders.yaml_source import parse_yaml
 from s3lint.model import Fragment
 from s3lint.source import LDict, LList, LStr, SourceError
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# S3LINT_HYPOTHESIS_EXAMPLES=5000 for a longer hunt.
+SETTINGS = settings(max_examples=int(os.environ.get("S3LINT_HYPOTHESIS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_scalars = (
     st.none()

@@ -535,3 +535,49 @@ def test_every_peer_and_real_world_terraform_folder_loads() -> None:
             assert bucket.identity and (is_unknown(bucket.name.value) or isinstance(bucket.name.value, str))
     assert buckets > 200
     assert time.perf_counter() - started < 60
+
+
+def test_unknown_count_instances_are_linked_through_splats(tmp_path: Path) -> None:
+    fragment = load(
+        tmp_path,
+        {
+            "main.tf": """
+variable "enabled" {}
+locals { bucket_id = join("", aws_s3_bucket.default[*].id) }
+resource "aws_s3_bucket" "default" {
+  count  = var.enabled ? 1 : 0
+  bucket = "acme"
+}
+resource "aws_s3_bucket_ownership_controls" "default" {
+  count  = var.enabled ? 1 : 0
+  bucket = local.bucket_id
+  rule { object_ownership = "ObjectWriter" }
+}
+"""
+        },
+    )
+    assert fragment.buckets[0].address == "aws_s3_bucket.default[*]" and fragment.buckets[0].conditional
+    ownership = attachments(fragment, "ownership")[0]
+    assert ownership.bucket.address == "aws_s3_bucket.default[*]"
+    assert isinstance(ownership.payload.value, Unknown)  # the resource may not exist
+    assert set(ownership.payload.value.alternatives) == {"ObjectWriter", "BucketOwnerEnforced"}
+
+
+def test_references_to_undeclared_buckets_keep_a_shared_symbolic_name(tmp_path: Path) -> None:
+    fragment = load(
+        tmp_path,
+        {
+            "policy.tf": """
+resource "aws_s3_bucket_policy" "p" {
+  bucket = aws_s3_bucket.elsewhere.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "${aws_s3_bucket.elsewhere.arn}/*" }]
+  })
+}
+"""
+        },
+    )
+    policy = attachments(fragment, "policy")[0]
+    assert policy.bucket.address is None and is_only_symbol(policy.bucket.name, "aws_s3_bucket.elsewhere.id")
+    assert policy.payload.statements[0].resources[0].value == f"arn:aws:s3:::{policy.bucket.name}/*"

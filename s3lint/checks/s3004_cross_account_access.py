@@ -39,7 +39,7 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                 reported.add(account)
                 shown = render(account)
                 if ours is None:
-                    why = f"principal {render(info.entry.value)} may belong to another account (its account is not known statically)"
+                    why = "it may belong to another account (its account is not known statically)"
                 elif ctx.account_ids:
                     why = f"account {shown} is not one of your accounts ({', '.join(sorted(ctx.account_ids))})"
                 else:

@@ -183,7 +183,7 @@ class _TemplateLoader:
         )
         if "AccessControl" in props:
             bucket.acl = Value(
-                _map_enum(props["AccessControl"], lambda v: CANNED_ACLS.get(v, v)),
+                _map_enum(props["AccessControl"], lambda v: CANNED_ACLS.get(v, v) if isinstance(v, str) else v),
                 self.value_loc(props, "AccessControl", header),
             )
         bucket.public_access_block = self.block(props, "PublicAccessBlockConfiguration", header, self.public_access_block)

@@ -13,12 +13,13 @@ What "restricts to fixed values" means for public access is S3's definition (S3 
 
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from s3lint.model import Condition, Value
-from s3lint.symbols import SYMBOL_OPEN, is_unknown
+from s3lint.symbols import SYMBOL_OPEN, is_unknown, render
 
 Tri = Optional[bool]
 
@@ -288,8 +289,6 @@ def conditions_pin_when_denied(conditions: list[Condition], *, access_point: boo
 
 
 def describe(condition: Condition) -> str:
-    from s3lint.symbols import render
-
     values = ", ".join(render(v.value) if isinstance(v.value, str) else repr(v.value) for v in condition.values)
     return f"{condition.operator} {condition.key} = [{values}]"
 
@@ -310,8 +309,6 @@ def bool_value(value: Any) -> Tri:
 def string_matches(pattern: str, text: str, *, like: bool, ignore_case: bool = False) -> bool:
     """Evaluate one String operator value against a request value (for `StringLike` with
     `*` and `?`)."""
-    import fnmatch
-
     if ignore_case:
         pattern, text = pattern.lower(), text.lower()
     if not like:

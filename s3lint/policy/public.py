@@ -329,8 +329,9 @@ def _statement_reason(item: PublicStatement, access_point: bool) -> str:
     if item.removed and not covers_all_actions(item.granted):
         text += f" (a Deny takes away {describe_actions(item.removed)})"
     if not item.definite:
+        principal_unknown = statement_principals(stmt).everyone is None
         if stmt.conditional:
             text += "; the statement exists only under a template condition"
-        elif not item.condition_unknown:
+        elif not item.condition_unknown and not principal_unknown:
             text += "; this depends on values that cannot be resolved statically"
     return text

@@ -229,7 +229,13 @@ def encryption_rules(view: View) -> list[EncryptionRule]:
     bucket_key = view.value("bucket_key_enabled", False, to_model_bool)
     if default is None:
         return [EncryptionRule(Value(None, view.header(), explicit=False), Value(None, view.header(), explicit=False), bucket_key, view.header())]
-    return [EncryptionRule(default.value("sse_algorithm"), default.value("kms_master_key_id"), bucket_key, default.header())]
+    algorithm = default.value("sse_algorithm")
+    kms_key = default.value("kms_master_key_id")
+    if kms_key.value == "":  # the provider treats an empty key id as no key
+        kms_key = Value(None, kms_key.loc, explicit=False)
+    if view.uncertain:
+        algorithm = maybe(algorithm, None)
+    return [EncryptionRule(algorithm, kms_key, bucket_key, default.header())]
 
 
 def read_document(raw: Any, loc: Location, kind: PolicyKind, owner: str) -> PolicyDocument:
@@ -353,7 +359,8 @@ def _versioning(mapper: Mapper, instance: ResourceInstance) -> None:
     else:
         mfa = config.value("mfa_delete", "Disabled")
         mfa_value = mfa.value if is_unknown(mfa.value) else mfa.value == "Enabled"
-        versioning = Versioning(config.header(), config.value("status"), Value(mfa_value, mfa.loc, mfa.explicit))
+        status = config.value("status")
+        versioning = Versioning(config.header(), maybe(status, "Disabled") if view.uncertain else status, Value(mfa_value, mfa.loc, mfa.explicit))
     mapper.attach(instance, "versioning", versioning, view)
 
 
@@ -366,7 +373,9 @@ def _ownership(mapper: Mapper, instance: ResourceInstance) -> None:
     view = mapper.view(instance)
     rule = view.first("rule")
     if rule is not None:
-        mapper.attach(instance, "ownership", rule.value("object_ownership"), view)
+        ownership = rule.value("object_ownership")
+        # Without the resource, new buckets have ACLs disabled (BucketOwnerEnforced).
+        mapper.attach(instance, "ownership", maybe(ownership, "BucketOwnerEnforced") if view.uncertain else ownership, view)
 
 
 def _object_lock(mapper: Mapper, instance: ResourceInstance) -> None:

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 
 from s3lint.loaders.terraform import hcl
 from s3lint.source import LDict, LList, LStr
-from s3lint.symbols import SYMBOL_OPEN, Unknown, has_symbol, symbol
+from s3lint.symbols import Unknown, has_symbol, symbol
 
 MAX_NESTING = 250  # nested evaluations, references included
 MAX_STEPS = 200_000  # evaluation steps for one top-level value (references included)
@@ -109,6 +109,10 @@ class Lazy:
 
     def describe(self) -> str:
         return type(self).__name__
+
+    def splat_items(self) -> list[Any] | None:
+        """What `x[*]` iterates over, when this object stands for several instances."""
+        return None
 
 
 class EvalError(Exception):
@@ -342,7 +346,8 @@ class Evaluator:
             return unknown_from(target, "[*]")
         if target is None:
             return HList(path=self.path)
-        items = target if isinstance(target, list) else [target]
+        expanded = target.splat_items() if isinstance(target, Lazy) else None
+        items = expanded if expanded is not None else target if isinstance(target, list) else [target]
         result = HList(line=node.line, column=node.column, path=self.path)
         for item in items:
             self.guard()
@@ -697,7 +702,6 @@ __all__ = [
     "JsonText",
     "Lazy",
     "Scope",
-    "SYMBOL_OPEN",
     "TfUnknown",
     "contains_unknown",
     "equals",

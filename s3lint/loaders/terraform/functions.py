@@ -28,9 +28,7 @@ from s3lint.loaders.terraform.evaluate import (
     Scope,
     TfUnknown,
     equals,
-    format_number,
     is_unknown,
-    iterate,
     json_text,
     to_bool,
     to_number,
@@ -861,4 +859,4 @@ FUNCTIONS: dict[str, tuple[Function, bool]] = {
     "dirname": (_path_only(os.path.dirname), False),
 }
 
-__all__ = ["FUNCTIONS", "call_function", "format_number", "iterate", "parse_json_located", "read_confined", "relocate_json"]
+__all__ = ["FUNCTIONS", "call_function", "parse_json_located", "read_confined", "relocate_json"]

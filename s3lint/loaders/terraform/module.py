@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from typing import Any, Iterator
 
@@ -24,11 +25,10 @@ from s3lint.loaders.terraform.evaluate import (
     Scope,
     TfUnknown,
     is_unknown,
-    iterate,
     to_string,
 )
 from s3lint.model import LoadError
-from s3lint.symbols import Unknown, symbol
+from s3lint.symbols import Unknown
 
 MAX_FILE_BYTES = 5_000_000
 MAX_MODULE_DEPTH = 10
@@ -368,6 +368,11 @@ class ModuleInstance:
             return _Namespace(self, name, lambda n: self.resource_value("managed", name, n))
         if name in ("count", "each"):
             raise EvalError(f"{name} is not available here")
+        if _RESOURCE_TYPE.match(name):
+            # A resource this module does not declare (a snippet, a file checked alone):
+            # its attributes stay unknown but keep their names, so a policy or setting that
+            # names it still finds the same (undeclared) bucket.
+            return _Namespace(self, name, lambda n: _undeclared(self.token_prefix, "", name, n))
         raise EvalError(f"unknown name {name!r}")
 
     def _guarded(self, key: Any, cache: dict, compute: Any) -> Any:
@@ -441,6 +446,8 @@ class ModuleInstance:
         return instance
 
     def resource_value(self, mode: str, kind: str, name: str) -> Any:
+        if (mode, kind, name) not in self.config.resources:
+            return _undeclared(self.token_prefix, "data." if mode == "data" else "", kind, name)
         instances = self.expansion(mode, kind, name)
         items = [self.resource_instance(mode, kind, name, k, v, instances) for k, v in instances.pairs]
         if instances.kind == "single":
@@ -565,6 +572,44 @@ def _convert_to_type(value: Any, type_attribute: hcl.Attribute | None) -> Any:
     return value
 
 
+_RESOURCE_TYPE = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
+
+
+def _undeclared(prefix: str, mode: str, kind: str, name: str) -> Any:
+    if kind == "aws_s3_bucket":
+        return _UndeclaredBucket(f"{prefix}{mode}{kind}.{name}")
+    return TfUnknown(f"{mode}{kind}.{name} is not declared in this module", token=f"{prefix}{mode}{kind}.{name}")
+
+
+class _UndeclaredBucket(Lazy):
+    """A bucket referenced but not declared: `.id`/`.bucket` are one symbol, `.arn` is built
+    from it, as for a declared bucket whose name is unknown."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def get_attr(self, name: str) -> Any:
+        from s3lint.loaders.terraform.references import S3_ARN_PREFIX
+        from s3lint.symbols import symbol
+
+        identity = symbol(f"{self.token}.id")
+        if name in ("id", "bucket"):
+            return identity
+        if name == "arn":
+            return S3_ARN_PREFIX + identity
+        return TfUnknown(f"{self.token} is not declared in this module", token=f"{self.token}.{name}")
+
+    def index(self, key: Any) -> Any:
+        suffix = key_suffix(key) if not isinstance(key, Unknown) else "[*]"
+        return _UndeclaredBucket(f"{self.token}{suffix}")
+
+    def splat_items(self) -> list[Any]:
+        return [self]
+
+    def describe(self) -> str:
+        return self.token
+
+
 class _Namespace(Lazy):
     """`var`, `local`, `module`, `data.<type>`, `<resource type>`: attributes looked up lazily."""
 
@@ -590,6 +635,9 @@ class _AnyInstance(Lazy):
 
     def index(self, key: Any) -> Any:
         return self.item
+
+    def splat_items(self) -> list[Any]:
+        return [self.item]  # `x[*].id`: the id of every instance, all alike
 
     def get_attr(self, name: str) -> Any:
         return TfUnknown(f"{self.name} has an unknown number of instances")
@@ -662,12 +710,6 @@ class ResourceInstance(Lazy):
         return self.address
 
 
-def collection_of(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return value
-    return None
-
-
 __all__ = [
     "Instances",
     "Loader",
@@ -677,10 +719,8 @@ __all__ = [
     "expand",
     "instance_names",
     "is_terraform_file",
-    "iterate",
     "key_suffix",
     "read_config",
     "read_file",
-    "symbol",
     "walk_modules",
 ]
