@@ -118,13 +118,31 @@ def _run_s3lint(filename: str, template: Any) -> _Scan:
         message = f"{finding.rule_id} {name} [{severity}]: {message_with_resource(finding)}"
         line, column, end_line, end_column = finding.loc.region()
         location = (max(line, 1) - 1, max(column, 1) - 1, max(end_line, 1) - 1, max(end_column, 1) - 1)
-        path: list[Any] = []
-        if isinstance(resources, dict) and finding.resource in resources:
-            path = ["Resources", finding.resource]  # lets cfn-lint's resource Metadata ignore it
+        # The resource the finding is shown in, so that cfn-lint's resource Metadata
+        # (`cfn-lint: config: ignore_checks`) applies to it as to cfn-lint's own rules.
+        owner = _resource_at(resources, location[0]) or finding.resource
+        path: list[Any] = ["Resources", owner] if isinstance(resources, dict) and owner in resources else []
         builtin = _BUILTIN.get(finding.rule_id)
         target = cfnlint_id(finding.rule_id, builtin.severity) if builtin is not None else CUSTOM_RULE_ID
         result.add(target, RuleMatch(path, message, location=location))
     return result
+
+
+def _resource_at(resources: Any, line: int) -> str | None:
+    """The logical id of the resource whose text spans the 0-based `line` (cfn-lint's decoded
+    nodes carry start and end marks)."""
+    if not isinstance(resources, dict):
+        return None
+    best: tuple[int, str] | None = None
+    for name, value in resources.items():
+        start, end = getattr(value, "start_mark", None), getattr(value, "end_mark", None)
+        key_start = getattr(name, "start_mark", None)
+        first = key_start.line if key_start is not None else getattr(start, "line", None)
+        # A block's end mark is where the next one starts: the latest start wins.
+        if first is not None and end is not None and first <= line <= end.line:
+            if best is None or first > best[0]:
+                best = (first, str(name))
+    return best[1] if best else None
 
 
 # ---------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def link(fragments: Iterable[Fragment]) -> ScanModel:
     for attachment in attachments:
         bucket = _find_bucket(attachment, by_address, by_name)
         if bucket is None:
-            if attachment.kind not in ("policy", "access_point"):
+            if attachment.kind not in ("policy", "access_point", "acl", "grants", "object_acl"):
                 continue  # a setting of a bucket defined elsewhere: nothing here to judge
             key = (attachment.scope, _ref_key(attachment))
             bucket = undeclared.get(key)

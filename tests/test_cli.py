@@ -344,3 +344,101 @@ def test_the_command_imports_nothing_heavy(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "[]"  # importing the command costs nothing heavy
     assert lines[-1] == "['yaml']"  # a YAML template needs the YAML parser, and only that
+
+
+# ---------------------------------------------------------------------------------------
+# The GitHub Action (action.yml): valid composite action, and its scripts really work
+# ---------------------------------------------------------------------------------------
+
+
+def _action() -> dict:
+    import yaml
+
+    return yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+
+
+def _step(action: dict, name: str) -> dict:
+    return next(step for step in action["runs"]["steps"] if step["name"] == name)
+
+
+def test_action_is_a_valid_composite_action() -> None:
+    import re
+
+    action = _action()
+    assert action["name"] and action["description"]
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    assert [s["name"] for s in steps] == ["Install s3lint", "Run s3lint", "Upload SARIF to code scanning", "Fail on findings"]
+    ids = {s["id"] for s in steps if "id" in s}
+    for step in steps:
+        assert ("run" in step) != ("uses" in step)
+        if "run" in step:
+            assert step["shell"] == "bash"  # composite steps must name their shell
+            assert "${{" not in step["run"], "expressions go through env, never into a script"
+            assert subprocess.run(["bash", "-n"], input=step["run"], text=True).returncode == 0
+    upload = _step(action, "Upload SARIF to code scanning")
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
+    assert set(upload["with"]) == {"sarif_file", "category"}
+    text = (REPO / "action.yml").read_text(encoding="utf-8")
+    for name in re.findall(r"inputs\.([a-z-]+)", text):
+        assert name in action["inputs"], f"undeclared input {name}"
+    for step_id, output in re.findall(r"steps\.([a-z-]+)\.outputs\.([a-z-]+)", text):
+        assert step_id in ids
+        assert f"{output}=" in _step(action, next(s["name"] for s in steps if s.get("id") == step_id))["run"]
+    for output in action["outputs"].values():
+        assert output["value"].startswith("${{ steps.")
+
+
+def _fake_install(tmp_path: Path) -> Path:
+    """What the install step leaves behind: a bin folder with `s3lint` and `python`."""
+    bin_dir = tmp_path / "venv-bin"
+    bin_dir.mkdir()
+    (bin_dir / "s3lint").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m s3lint "$@"\n', encoding="utf-8")
+    (bin_dir / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    return bin_dir
+
+
+def _run_step(script: str, cwd: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    output = cwd / "github_output.txt"
+    output.write_text("", encoding="utf-8")
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=cwd, env=cli_env(GITHUB_OUTPUT=str(output), **env),
+                            capture_output=True, text=True, timeout=300)
+    outputs = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines() if "=" in line)
+    return result, outputs
+
+
+def test_action_run_step_writes_sarif_with_the_category(tmp_path: Path) -> None:
+    copy_fixture("templates/public-site.yaml", tmp_path)
+    copy_fixture("suppressions/comments.yaml", tmp_path)
+    bin_dir = _fake_install(tmp_path)
+    env = {"S3LINT_BIN": str(bin_dir), "PATHS": "public-site.yaml comments.yaml", "ARGS": "--ignore S3090",
+           "SARIF": "s3lint.sarif", "SARIF_SUPPRESSED": "omit", "CATEGORY": "infra", "ANNOTATIONS": "auto",
+           "UPLOAD": "true"}
+    script = _step(_action(), "Run s3lint")["run"]
+    result, outputs = _run_step(script, tmp_path, env)
+    assert result.returncode == 0, result.stderr
+    assert outputs == {"exit-code": "1", "sarif-file": "s3lint.sarif"}
+    log = json.loads((tmp_path / "s3lint.sarif").read_text(encoding="utf-8"))
+    assert log["runs"][0]["automationDetails"] == {"id": "infra/"}
+    assert log["runs"][0]["results"] and not any("suppressions" in r for r in log["runs"][0]["results"])
+    assert "::" not in result.stdout  # uploaded: code scanning annotates, no duplicate annotations
+    # Not uploaded: the findings become workflow annotations instead.
+    result, _ = _run_step(script, tmp_path, {**env, "UPLOAD": "false"})
+    assert "::error file=public-site.yaml,line=21,col=13" in result.stdout
+
+
+def test_action_run_step_with_a_usage_error_writes_no_sarif(tmp_path: Path) -> None:
+    env = {"S3LINT_BIN": str(_fake_install(tmp_path)), "PATHS": ".", "ARGS": "--select S9999", "SARIF": "s3lint.sarif",
+           "SARIF_SUPPRESSED": "omit", "CATEGORY": "s3lint", "ANNOTATIONS": "false", "UPLOAD": "true"}
+    result, outputs = _run_step(_step(_action(), "Run s3lint")["run"], tmp_path, env)
+    assert result.returncode == 0
+    assert outputs == {"exit-code": "2"}  # no sarif-file output: the upload step is skipped
+    assert "unknown rule 'S9999'" in result.stderr
+
+
+@pytest.mark.parametrize("code,fail,expected", [("0", "true", 0), ("1", "true", 1), ("1", "false", 0), ("2", "false", 2)])
+def test_action_fail_step(tmp_path: Path, code: str, fail: str, expected: int) -> None:
+    result, _ = _run_step(_step(_action(), "Fail on findings")["run"], tmp_path, {"CODE": code, "FAIL": fail})
+    assert result.returncode == expected

@@ -165,3 +165,16 @@ def test_suppressed_findings_do_not_fail_the_run(tmp_path: Path) -> None:
     findings = json_findings(result)
     assert {f["rule_id"] for f in findings} == {"S3041"} and all(f["suppressed"] for f in findings)
     assert not active_ids(result)
+
+
+def test_metadata_on_a_bucket_policy_covers_the_findings_located_in_it(tmp_path: Path) -> None:
+    copy_fixture("templates/public-site.yaml", tmp_path)
+    template = tmp_path / "public-site.yaml"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "  SitePolicy:\n",
+        "  SitePolicy:\n    Metadata:\n      s3lint:\n        ignore:\n          - id: S3002\n            reason: a public website\n",
+    ), encoding="utf-8")
+    findings = json_findings(run_s3lint("--format", "json", "--warn-unused-ignores", "public-site.yaml", cwd=tmp_path))
+    suppressed = {(f["line"], f["rule_id"]): f["suppressed"]["justification"] for f in findings if f["suppressed"]}
+    assert suppressed == {(26, "S3002"): "a public website"}
+    assert not _s3090(findings)

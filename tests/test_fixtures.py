@@ -79,3 +79,38 @@ def test_there_are_fixture_cases_for_every_format() -> None:
     cases = _cases()
     for fmt in ("cloudformation", "terraform", "policy-json"):
         assert any(fmt in str(c) for c in cases), f"no fixture cases for {fmt}"
+
+
+FORMAT_FOLDERS = {"cloudformation": "cloudformation", "terraform": "terraform", "policy-json": "policy-json"}
+
+
+def _rule_cases(rule_id: str, fmt: str) -> tuple[list[Path], list[Path]]:
+    """Cases of one format named after the rule: (those expecting it, those not expecting it)."""
+    failing, passing = [], []
+    prefix = rule_id.lower()
+    for case in _cases():
+        relative = case.relative_to(FIXTURES)
+        if relative.parts[0] != FORMAT_FOLDERS[fmt] or prefix not in case.name.lower():
+            continue
+        expected, options = _read_expected(case)
+        if any(line.endswith(" " + rule_id) for line in expected):
+            failing.append(case)
+        else:
+            passing.append(case)
+    return failing, passing
+
+
+def test_every_rule_has_a_failing_and_a_passing_fixture_per_format() -> None:
+    missing = []
+    for rule in load_catalog().values():
+        if rule.id in ("S3000", "S3090"):
+            continue
+        for fmt in rule.formats:
+            if fmt not in FORMAT_FOLDERS:
+                continue
+            failing, passing = _rule_cases(rule.id, fmt)
+            if not failing:
+                missing.append(f"{rule.id} {fmt}: no failing case")
+            if not passing:
+                missing.append(f"{rule.id} {fmt}: no passing case")
+    assert not missing, "\n".join(missing)
