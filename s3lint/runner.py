@@ -10,12 +10,14 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from s3lint import __version__
 from s3lint.config import ConfigError, FileConfig, find_config, load_config, resolve_codes, resolve_rule, select_rules
-from s3lint.model import Finding
-from s3lint.report import Report, severity_rank
+
+if TYPE_CHECKING:  # the model is imported only when something is scanned
+    from s3lint.model import Finding
+    from s3lint.report import Report
 
 UNUSED_SUPPRESSION_RULE = "S3090"
 PARSE_ERROR_RULE = "S3000"
@@ -177,6 +179,8 @@ def selected_rules(settings: Settings, rules: dict[str, Any]) -> list[str]:
 
 
 def exit_code(report: Report, settings: Settings) -> int:
+    from s3lint.report import severity_rank
+
     if report.errors:
         return 2
     if settings.exit_zero:
@@ -226,6 +230,7 @@ def dump(settings: Settings) -> int:
 def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom: dict[str, Any] | None = None) -> Report:
     from s3lint.checks import Context
     from s3lint.engine import error_findings, focus_findings, run_checks
+    from s3lint.report import Report
 
     root = os.getcwd()
     loaded = _load(settings, root)
@@ -252,6 +257,9 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
         warn_unused=settings.warn_unused_ignores,
         root=root,
     )
+    # Files outside the focus were read only for context (the rest of a Terraform module):
+    # their suppressions are not judged either.
+    problems = focus_findings(problems, loaded)
     findings = [f for f in findings if f.certainty == "definite" or settings.strict] + problems
     for finding in findings:
         override = settings.severity_overrides.get(finding.rule_id)
@@ -261,7 +269,8 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
     if settings.baseline and not settings.write_baseline:
         from s3lint.baseline import filter_baseline
 
-        findings, outcome = filter_baseline(settings.baseline, findings, set(loaded.paths))
+        scanned = {path for path in loaded.paths if loaded.in_focus(path)}
+        findings, outcome = filter_baseline(settings.baseline, findings, scanned)
         notes.extend(outcome.notes(settings.baseline))
     findings.sort(key=finding_sort_key)
     used = {f.rule_id for f in findings}

@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import dataclass
 from typing import Any, Collection, Iterable
 
 from s3lint.model import Finding, ScanModel, Suppression
@@ -35,19 +34,30 @@ _IGNORE = re.compile(r"^\s*ignore\b\s*(?:\[([^\]]*)\])?\s*(.*?)\s*(?:\*/)?\s*$")
 _REASON_LEAD = " \t:-–—"
 
 
-@dataclass(slots=True)
+# Plain classes rather than dataclasses: this module is imported on every run, and each
+# dataclass costs about a millisecond to create.
+
+
 class Applied:
     """Why a finding is suppressed, as the reporters show it (SARIF kind and justification)."""
 
-    kind: str  # "inSource": a comment or Metadata in the file
-    justification: str
+    __slots__ = ("kind", "justification")
+
+    def __init__(self, kind: str, justification: str) -> None:
+        self.kind = kind  # "inSource": a comment or Metadata in the file
+        self.justification = justification
+
+    def __repr__(self) -> str:
+        return f"Applied({self.kind!r}, {self.justification!r})"
 
 
-@dataclass(slots=True)
 class _Garbled:
-    path: str
-    line: int
-    text: str
+    """A comment that starts with `s3lint:` but is not a suppression."""
+
+    __slots__ = ("path", "line", "text")
+
+    def __init__(self, path: str, line: int, text: str) -> None:
+        self.path, self.line, self.text = path, line, text
 
 
 def parse_comment_line(path: str, number: int, line: str) -> Suppression | _Garbled | None:
@@ -84,11 +94,15 @@ def _scan_comments(path: str, text: str) -> list[Suppression | _Garbled]:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class _Anchor:
-    loc: Location
-    owner: str  # address of the resource that declares the block
-    header: bool  # the resource's own header, not one of its settings
+    """The first line of a block that declares a resource or one of its settings."""
+
+    __slots__ = ("loc", "owner", "header")
+
+    def __init__(self, loc: Location, owner: str, header: bool) -> None:
+        self.loc = loc
+        self.owner = owner  # address of the resource that declares the block
+        self.header = header  # the resource's own header, not one of its settings
 
 
 def resource_anchors(model: ScanModel) -> dict[str, list[_Anchor]]:

@@ -143,3 +143,14 @@ def test_configuration_errors_name_the_file_and_key(tmp_path: Path, name: str, t
     result = run_s3lint("templates", cwd=tmp_path / "templates")
     assert_one_line_error(result, str(tmp_path / name), *fragments)
     assert result.stdout == ""
+
+
+def test_every_key_is_documented() -> None:
+    import re
+
+    from s3lint.config import CONFIG_KEYS
+    from tests.test_cli import REPO
+
+    text = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z-]+)` \| ", text, re.M))
+    assert documented == set(CONFIG_KEYS), "docs/configuration.md and s3lint/config.py disagree"

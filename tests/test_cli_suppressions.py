@@ -178,3 +178,16 @@ def test_metadata_on_a_bucket_policy_covers_the_findings_located_in_it(tmp_path:
     suppressed = {(f["line"], f["rule_id"]): f["suppressed"]["justification"] for f in findings if f["suppressed"]}
     assert suppressed == {(26, "S3002"): "a public website"}
     assert not _s3090(findings)
+
+
+def test_only_the_named_files_are_judged(tmp_path: Path) -> None:
+    # pre-commit names one staged file; s3lint still reads its whole Terraform module, but
+    # reports nothing about the other files, their suppressions included.
+    module = tmp_path / "module"
+    module.mkdir()
+    (module / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "acme-b"\n}\n', encoding="utf-8")
+    (module / "other.tf").write_text('# s3lint: ignore[S3040] nothing here\nlocals {\n  x = 1\n}\n', encoding="utf-8")
+    whole = json_findings(run_s3lint("--format", "json", "--warn-unused-ignores", "module", cwd=tmp_path))
+    assert [(f["path"], f["rule_id"]) for f in whole if f["rule_id"] == "S3090"] == [("module/other.tf", "S3090")]
+    named = json_findings(run_s3lint("--format", "json", "--warn-unused-ignores", "module/main.tf", cwd=tmp_path))
+    assert {f["path"] for f in named} == {"module/main.tf"}

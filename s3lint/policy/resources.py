@@ -141,17 +141,35 @@ def _glob_match(pattern: list[Token], target: list[Token], *, possible: bool, sh
         forbidden = ":" if ttoken[0] == _SOME else "/:"
         return ptoken[1] not in forbidden
 
+    # A token that matches exactly one token of the other side, itself: a common prefix of
+    # these decides nothing and a differing pair decides everything.  Most patterns share
+    # their whole `arn:...:::name` with the bucket, which leaves a few tokens for the
+    # quadratic table below instead of thousands of cells.
+    start = 0
+    limit = min(len(pattern), len(target))
+    while start < limit:
+        ptoken, ttoken = pattern[start], target[start]
+        if not (_rigid(ptoken, possible, shared) and _rigid(ttoken, possible, shared)):
+            break
+        if ptoken != ttoken:
+            return False
+        start += 1
+    if start:
+        pattern, target = pattern[start:], target[start:]
+
     cols = len(target) + 1
+    target_is_free = [target_free(token) for token in target]
     previous = [False] * cols
     previous[0] = True
     for j in range(1, cols):
-        previous[j] = previous[j - 1] and target_free(target[j - 1])
+        previous[j] = previous[j - 1] and target_is_free[j - 1]
     for ptoken in pattern:
+        free = pattern_free(ptoken)
         current = [False] * cols
-        current[0] = previous[0] and (pattern_free(ptoken) or ptoken[0] == _VAR)
+        current[0] = previous[0] and (free or ptoken[0] == _VAR)
         for j in range(1, cols):
             ttoken = target[j - 1]
-            if pattern_free(ptoken):
+            if free:
                 ok = previous[j] or current[j - 1]
             elif ptoken[0] == _VAR:
                 ok = previous[j] or (current[j - 1] and variable_takes(ttoken))
@@ -161,11 +179,16 @@ def _glob_match(pattern: list[Token], target: list[Token], *, possible: bool, sh
                 ok = previous[j - 1] and ttoken == ptoken
             else:
                 ok = False
-            if not ok and target_free(ttoken):
+            if not ok and target_is_free[j - 1]:
                 ok = current[j - 1] or (absorbs(ttoken, ptoken) and (previous[j] or previous[j - 1]))
             current[j] = ok
         previous = current
     return previous[-1]
+
+
+def _rigid(token: Token, possible: bool, shared: frozenset[str]) -> bool:
+    """A character, or a symbol that stands only for itself in this pass of `_glob_match`."""
+    return token[0] == _CHAR or (token[0] == _SYMBOL and (not possible or token[1] in shared))
 
 
 def _match(pattern: list[Token], target: list[Token]) -> Tri:

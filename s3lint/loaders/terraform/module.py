@@ -13,7 +13,7 @@ import json
 import os
 import re
 import stat
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from s3lint.loaders.terraform import hcl
 from s3lint.loaders.terraform.evaluate import (
@@ -29,6 +29,9 @@ from s3lint.loaders.terraform.evaluate import (
 )
 from s3lint.model import LoadError
 from s3lint.symbols import Unknown
+
+if TYPE_CHECKING:
+    from s3lint.loaders.terraform.builtin_modules import BuiltinModel
 
 MAX_FILE_BYTES = 5_000_000
 MAX_MODULE_DEPTH = 10
@@ -197,6 +200,7 @@ class Loader:
         self.configs: dict[str, ModuleConfig] = {}
         self.notes: list[str] = []
         self._modules_json: dict[str, str] | None = None
+        self._placed: dict[tuple[str, int, int, str], ModuleConfig | None] = {}  # built-in models, per call
         relative = os.path.relpath(os.path.abspath(cwd), os.path.abspath(root))
         self.symbol_prefix = "" if relative == "." else relative.replace(os.sep, "/") + ":"
 
@@ -204,6 +208,7 @@ class Loader:
         """A loader for one file of a folder read file by file (see `load_module`)."""
         loader = Loader(self.cwd, self.root, self.evaluator)
         loader.configs = self.configs
+        loader._placed = self._placed
         loader.symbol_prefix = f"{self.symbol_prefix}{name}:"
         return loader
 
@@ -238,6 +243,29 @@ class Loader:
         if directory is None:
             return None
         return os.path.normpath(os.path.join(self.cwd, directory))
+
+    def builtin_config(self, where: str, model: "BuiltinModel", call: hcl.Block) -> ModuleConfig | None:
+        """The built-in model placed at `call`, once per call (every instance of a call with
+        count/for_each shares it); notes say that the model was used and what the call gets
+        wrong."""
+        from s3lint.loaders.terraform.builtin_modules import call_notes
+        from s3lint.loaders.terraform.builtin_modules.placement import PlacementError, place_model
+
+        key = (call.path, call.line, call.column, model.variant)
+        if key in self._placed:
+            return self._placed[key]
+        try:
+            config: ModuleConfig | None = place_model(model, call)
+        except PlacementError as error:
+            self.note(f"{where}: s3lint's built-in model of {model.title} could not be read ({error}); not read")
+            config = None
+        self._placed[key] = config
+        if config is not None:
+            at = f"{call.path}:{call.line}: {where}"
+            self.note(f"{at}: {model.title} is not installed; checked with s3lint's built-in model of the module (run `terraform init` to check the real code)")
+            for problem in call_notes(model, call, set(config.variables)):
+                self.note(f"{at}: {problem}")
+        return config
 
     def note(self, message: str) -> None:
         if message not in self.notes:
@@ -487,14 +515,12 @@ class ModuleInstance:
             return self._children[cache_key]
         self._children[cache_key] = None  # a module that calls itself stops here
         block = self.config.modules[name]
-        folder = self._module_folder(name, block)
+        config = self._module_config(name, block)
         child = None
-        if folder is not None:
+        if config is not None:
             path = self.address(f"module.{name}{key_suffix(key)}")
             call_scope = self.scope.child(instance_names(instances, key, each_value))
-            child = ModuleInstance(
-                self.loader, self.loader.config(folder), path, self, block, call_scope, self.call_keys + (name,)
-            )
+            child = ModuleInstance(self.loader, config, path, self, block, call_scope, self.call_keys + (name,))
         self._children[cache_key] = child
         return child
 
@@ -506,7 +532,7 @@ class ModuleInstance:
                 if child is not None:
                     yield child
 
-    def _module_folder(self, name: str, block: hcl.Block) -> str | None:
+    def _module_config(self, name: str, block: hcl.Block) -> ModuleConfig | None:
         where = self.address(f"module.{name}")
         if self.depth >= MAX_MODULE_DEPTH:
             self.loader.note(f"{where}: modules nested more than {MAX_MODULE_DEPTH} deep are not read")
@@ -527,8 +553,7 @@ class ModuleInstance:
         else:
             folder = self.loader.installed_module(".".join(self.call_keys + (name,)))
             if folder is None or not os.path.isdir(folder):
-                self.loader.note(f"{where}: module source {source!r} is not installed (run `terraform init` to have it checked); not read")
-                return None
+                return self._builtin_config(where, source, block)
             if not self.loader.within_root(folder):
                 self.loader.note(f"{where}: installed module folder is outside the scanned folder; not read")
                 return None
@@ -540,7 +565,19 @@ class ModuleInstance:
         if os.path.realpath(folder) in ancestors:
             self.loader.note(f"{where}: module calls itself; not read again")
             return None
-        return folder
+        return self.loader.config(folder)
+
+    def _builtin_config(self, where: str, source: str, block: hcl.Block) -> ModuleConfig | None:
+        """A module that is not installed: s3lint's built-in model of it, if it has one,
+        placed at the call (see `builtin_modules`); otherwise it is not read."""
+        from s3lint.loaders.terraform.builtin_modules import builtin_model
+
+        version = self.loader.evaluator.value_of(block.body.attributes.get("version"), Scope(None))
+        model = builtin_model(source, str(version) if isinstance(version, str) and not is_unknown(version) else None)
+        if model is None:
+            self.loader.note(f"{where}: module source {source!r} is not installed (run `terraform init` to have it checked); not read")
+            return None
+        return self.loader.builtin_config(where, model, block)
 
 
 def walk_modules(root: ModuleInstance) -> Iterator[ModuleInstance]:
