@@ -28,8 +28,13 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
         unknown = [s for s in settings if s.value is None]
         if off:
             explicit = [s for s in off if s.explicit and s.loc is not None]
-            loc = explicit[0].loc if explicit else bucket.loc
-            yield Finding(RULE_ID, _message(describe(bucket), off, unknown), loc or bucket.loc, bucket.address)
+            own_block = bucket.public_access_block
+            if explicit:
+                loc = explicit[0].loc
+            else:  # settings left out of a block that exists are off: point at that block
+                loc = own_block.loc if own_block is not None else bucket.loc
+            message = _message(describe(bucket), off, unknown, has_block=own_block is not None)
+            yield Finding(RULE_ID, message, loc or bucket.loc, bucket.address)
         elif unknown and ctx.strict:
             first = unknown[0]
             yield Finding(
@@ -62,7 +67,7 @@ def _names(settings: list[EffectiveSetting]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _message(bucket_text: str, off: list[EffectiveSetting], unknown: list[EffectiveSetting]) -> str:
+def _message(bucket_text: str, off: list[EffectiveSetting], unknown: list[EffectiveSetting], *, has_block: bool) -> str:
     turned_off = [s for s in off if s.explicit]
     not_set = [s for s in off if not s.explicit]
     parts = []
@@ -71,7 +76,12 @@ def _message(bucket_text: str, off: list[EffectiveSetting], unknown: list[Effect
         parts.append(f"{_names(turned_off)} {verb} turned off")
     if not_set:
         verb = "is" if len(not_set) == 1 else "are"
-        parts.append(f"{_names(not_set)} {verb} not set at bucket or account level")
+        where = (
+            "left out of the bucket's public access block (a setting left out is off) and not set at account level"
+            if has_block
+            else "not set at bucket or account level"
+        )
+        parts.append(f"{_names(not_set)} {verb} {where}")
     if unknown:
         parts.append(f"{_names(unknown)} cannot be resolved statically")
     return f"{bucket_text}: Block Public Access is incomplete: " + "; ".join(parts)

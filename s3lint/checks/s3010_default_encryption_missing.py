@@ -7,8 +7,10 @@ from typing import Iterator
 from s3lint.checks import Context
 from s3lint.checks._common import declared_buckets, describe
 from s3lint.model import Finding, ScanModel
+from s3lint.symbols import render
 
 RULE_ID = "S3010"
+KNOWN_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
 
 
 def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
@@ -29,3 +31,14 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                 encryption.loc,
                 bucket.address,
             )
+        for index, rule in enumerate(encryption.rules):
+            algorithm = rule.algorithm
+            if algorithm.known and algorithm.value not in KNOWN_ALGORITHMS:
+                yield Finding(
+                    RULE_ID,
+                    f"{describe(bucket)}: default encryption algorithm {render(algorithm.value)!r} is not one S3 accepts "
+                    f"({', '.join(KNOWN_ALGORITHMS)}), so the configuration is rejected at deployment",
+                    algorithm.loc,
+                    bucket.address,
+                    key=str(index),
+                )

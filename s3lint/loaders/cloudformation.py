@@ -342,7 +342,8 @@ class _TemplateLoader:
 
         if isinstance(raw, str) and not has_symbol(raw):
             raw = _parse_embedded_json(raw)
-        return read_policy(raw, kind=kind, owner=owner, path=self.path, default_pos=(default.line, default.column))  # type: ignore[arg-type]
+        position = (default.line, default.column)
+        return read_policy(raw, kind=kind, owner=owner, path=self.path, default_pos=position, anchor_pos=position)  # type: ignore[arg-type]
 
     def bucket_policy(self, logical_id: str, resource: dict, header: Location, conditional: bool) -> None:
         props = self.properties(resource)

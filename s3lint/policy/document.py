@@ -211,10 +211,17 @@ def read_policy(
     owner: str,
     path: str,
     default_pos: tuple[int, int] = (1, 1),
+    anchor_pos: tuple[int, int] | None = None,
 ) -> PolicyDocument:
-    """Read one policy document; never raises for bad input (see the module docstring)."""
+    """Read one policy document; never raises for bad input (see the module docstring).
+
+    `anchor_pos` is where the document is introduced (the `PolicyDocument:` key): a YAML
+    block mapping starts at its first key, one line below, so findings about the document
+    as a whole point at the anchor instead."""
     reader = _Reader(kind, path, default_pos)
     doc_loc = reader.node_loc(tree)
+    if anchor_pos is not None and anchor_pos[0] and anchor_pos[0] < doc_loc.line:
+        doc_loc = Location(path, anchor_pos[0], anchor_pos[1] or 1)
 
     if isinstance(tree, str) and not is_unknown(tree):
         tree = _parse_json_text(tree, reader, doc_loc)

@@ -259,6 +259,9 @@ class Loader:
         except PlacementError as error:
             self.note(f"{where}: s3lint's built-in model of {model.title} could not be read ({error}); not read")
             config = None
+        except Exception as error:  # noqa: BLE001 - a bug in the model must not lose the caller's module
+            self.note(f"{where}: s3lint's built-in model of {model.title} failed ({type(error).__name__}: {error}); not read")
+            config = None
         self._placed[key] = config
         if config is not None:
             at = f"{call.path}:{call.line}: {where}"
