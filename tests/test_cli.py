@@ -78,7 +78,7 @@ PUBLIC_SITE = {  # templates/public-site.yaml with the default rules
     ("public-site.yaml", 5, "S3011"),
     ("public-site.yaml", 5, "S3030"),
     ("public-site.yaml", 10, "S3040"),
-    ("public-site.yaml", 17, "S3020"),
+    ("public-site.yaml", 16, "S3020"),
     ("public-site.yaml", 21, "S3002"),
 }
 

@@ -77,6 +77,10 @@ json_like_text = st.one_of(
 )
 
 
+def _without_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 @SETTINGS
 @given(json_like_text)
 def test_json_parser_raises_only_source_errors(text: str) -> None:
@@ -86,11 +90,11 @@ def test_json_parser_raises_only_source_errors(text: str) -> None:
         assert error.line >= 1 and error.column >= 1
         assert "\n" not in error.message
         try:
-            _strict_loads(text.lstrip("\ufeff"))
+            _strict_loads(_without_bom(text))
         except (ValueError, RecursionError):
             return
         raise AssertionError(f"json accepts what parse_json refused: {error.message}")
-    assert result == _strict_loads(text.lstrip("\ufeff"))
+    assert result == _strict_loads(_without_bom(text))
 
 
 yaml_like_text = st.one_of(

@@ -42,7 +42,7 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                 bucket.address if acl.target == "bucket" else acl.target,
                 certainty="definite" if definite else "possible",
                 severity="critical" if acl.writable else None,
-                key=f"{acl.target}@{acl.loc.line}:{acl.loc.column}",
+                key=f"{acl.target}: {acl.what}",
             )
 
 

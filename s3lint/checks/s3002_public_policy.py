@@ -50,7 +50,7 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                 target.resource,
                 certainty="definite" if definite else "possible",
                 severity=item.severity,
-                key=f"{target.document.owner}#{stmt.index}:{stmt.loc.line}",
+                key=f"{target.document.owner}#{stmt.sid or stmt.index}",
             )
 
 

@@ -39,12 +39,30 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                 _wildcard_loc(stmt),
                 target.resource,
                 certainty="definite" if definite else "possible",
-                key=f"{target.document.owner}#{stmt.index}:{stmt.loc.line}",
+                key=f"{target.document.owner}#{stmt.sid or stmt.index}",
             )
+
+
+# Condition keys whose fixed value is the caller's (or the access point's) account: pinned to
+# our own account, a statement admits nobody from outside, whatever its Principal says.
+_ACCOUNT_KEYS = ("aws:principalaccount", "s3:dataaccesspointaccount")
+_EQUALITY_OPERATORS = ("stringequals", "stringequalsignorecase")
+
+
+def _pinned_to_our_account(stmt: Statement, ctx: Context) -> bool:
+    for condition in stmt.conditions:
+        if condition.operator.lower() not in _EQUALITY_OPERATORS or condition.key.lower() not in _ACCOUNT_KEYS:
+            continue
+        values = [v.value for v in condition.values]
+        if values and all(isinstance(v, str) and is_our_account(v, ctx.account_ids) is True for v in values):
+            return True
+    return False
 
 
 def _outsider(stmt: Statement, ctx: Context) -> tuple[str | None, bool]:
     """A description of the first principal outside our account, and whether that is certain."""
+    if _pinned_to_our_account(stmt, ctx):
+        return None, False
     principals = statement_principals(stmt)
     if principals.negated:
         return "everyone except the principals named in NotPrincipal", True

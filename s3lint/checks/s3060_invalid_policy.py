@@ -31,7 +31,7 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                 f"{label}: {problem.message}",
                 problem.loc,
                 target.resource,
-                key=f"{problem.loc.line}:{problem.loc.column}:{problem.message}",
+                key=problem.message,
             )
     for policy in model.identity_policies:
         if id(policy.document) in seen:
@@ -43,5 +43,5 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                 f"identity policy '{policy.address}': {problem.message}",
                 problem.loc,
                 policy.address,
-                key=f"{problem.loc.line}:{problem.loc.column}:{problem.message}",
+                key=problem.message,
             )
