@@ -254,6 +254,8 @@ class Trail:
     loc: Location
     data_events: list[DataEventSelector]
     unknown: Unknown | None = None  # selectors could not be resolved
+    selectors_loc: Location | None = None  # the EventSelectors / AdvancedEventSelectors element
+    is_logging: Value | None = None  # False: the trail exists but records nothing
 
 
 # ---------------------------------------------------------------------------------------

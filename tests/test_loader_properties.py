@@ -18,7 +18,11 @@ from s3lint.model import Fragment
 from s3lint.source import LDict, LList, LStr, SourceError
 
 # S3LINT_HYPOTHESIS_EXAMPLES=5000 for a longer hunt.
-SETTINGS = settings(max_examples=int(os.environ.get("S3LINT_HYPOTHESIS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("S3LINT_HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 json_scalars = (
     st.none()

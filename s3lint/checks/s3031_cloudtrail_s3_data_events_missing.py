@@ -13,6 +13,14 @@ S3_OBJECT = "AWS::S3::Object"
 
 def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
     for trail in model.trails:
+        if trail.is_logging is not None and trail.is_logging.is_false():
+            yield Finding(
+                RULE_ID,
+                f"trail '{trail.address}' is not logging (IsLogging is false), so it records no S3 data events",
+                trail.is_logging.loc,
+                trail.address,
+            )
+            continue
         if any(selector.resource_type == S3_OBJECT for selector in trail.data_events):
             continue
         if trail.unknown is not None:
@@ -27,6 +35,6 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
         yield Finding(
             RULE_ID,
             f"trail '{trail.address}' records no S3 data events (object-level GetObject/PutObject/DeleteObject calls are not logged)",
-            trail.loc,
+            trail.selectors_loc or trail.loc,
             trail.address,
         )

@@ -20,6 +20,8 @@ parameter, an undecidable `Fn::If`, an undocumented condition key) decides it.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
@@ -63,6 +65,7 @@ class _Marker:
 
 ABSENT = _Marker("ABSENT")  # the key is not in the request context
 OTHER = _Marker("OTHER")  # the key is present, with a value that no policy names
+_GENERIC_PATTERN = re.compile(r"(?:vpce-|vpc-|o-|ou-|arn:(?:aws|\*):(?:iam|s3|\*)?:*)?\*+")
 UNDOCUMENTED = _Marker("UNDOCUMENTED")  # AWS does not say whether or how the key is set
 
 BUCKET_ARN = "bucket_arn"
@@ -221,9 +224,10 @@ def _positive_match(operator: Operator, written: Any, actual: Any) -> bool | Non
     """Does one written value match the request's value under the operator's positive form?
     None when this operator cannot be judged for such a value."""
     if actual is OTHER:
-        # A value that no policy names: only an all-wildcard pattern matches it.
+        # A value that no policy names: a wildcard pattern matches it when all it fixes is a
+        # prefix every such id has ("vpce-*" admits any account's endpoint).
         if operator.family in (STRING, ARN):
-            return operator.pattern and set(_text(written)) == {"*"}
+            return bool(operator.pattern) and _GENERIC_PATTERN.fullmatch(_text(written).lower()) is not None
         return None
     if operator.family == BOOL:
         wanted = bool_value(written)
