@@ -301,7 +301,13 @@ def test_trails() -> None:
     assert basic.values[0].loc.line == line_of(MIX, '- !Sub "${Data.Arn}/"')
     assert advanced.resource_type == "AWS::S3::Object" and advanced.read_write == "ReadOnly"
     assert [v.value for v in advanced.values] == ["arn:aws:s3:::example-data-bucket/reports/"]
-    assert trails["StoppedTrail"].data_events == []  # IsLogging: false records nothing
+    assert trails["Trail"].is_logging is not None and trails["Trail"].is_logging.value is True
+    assert trails["Trail"].selectors_loc is not None
+    assert trails["Trail"].selectors_loc.line == line_of(MIX, "EventSelectors:")
+    stopped = trails["StoppedTrail"]
+    assert stopped.is_logging is not None and stopped.is_logging.is_false()
+    assert stopped.is_logging.loc.line == line_of(MIX, "IsLogging: false")
+    assert [s.resource_type for s in stopped.data_events] == ["AWS::S3::Object"]  # read; it records nothing
 
 
 def test_identity_policies() -> None:

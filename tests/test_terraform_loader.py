@@ -349,7 +349,7 @@ def test_local_modules_nested_with_addresses_scopes_and_locations(tmp_path: Path
 
 
 def test_remote_module_without_init_is_skipped_with_a_note(tmp_path: Path) -> None:
-    fragment = load(tmp_path, {"main.tf": 'module "s3" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n}\n'})
+    fragment = load(tmp_path, {"main.tf": 'module "s3" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'})
     assert not fragment.buckets and not fragment.errors
     assert any("terraform init" in note for note in fragment.notes)
 

@@ -226,7 +226,8 @@ class Resolver:
             return LStr(self.bucket_identity(name, depth + 1), *pos)
         if resource_type is not None:
             return LStr(symbol(f"Ref:{name}"), *pos)
-        return SymbolicUnknown(f"Ref to {name}, which the template does not define", f"Ref:{name}", line=pos[0], column=pos[1])
+        reason = f"Ref to {name}, which the template does not define"
+        return SymbolicUnknown(reason, f"Ref:{name}", line=pos[0], column=pos[1])
 
     def _parameter(self, name: str, pos: Pos, depth: int) -> Any:
         declaration = _mapping(self.parameters.get(name))

@@ -255,7 +255,9 @@ class _TemplateLoader:
         else:
             by_default = by_default if isinstance(by_default, dict) else {}
             if "SSEAlgorithm" in by_default:
-                algorithm = Value(_enum_free(by_default["SSEAlgorithm"]), self.value_loc(by_default, "SSEAlgorithm", default_loc))
+                algorithm = Value(
+                    _enum_free(by_default["SSEAlgorithm"]), self.value_loc(by_default, "SSEAlgorithm", default_loc)
+                )
             else:
                 algorithm = Value(None, default_loc, explicit=False)
             if "KMSMasterKeyID" in by_default:
@@ -343,7 +345,9 @@ class _TemplateLoader:
         if isinstance(raw, str) and not has_symbol(raw):
             raw = _parse_embedded_json(raw)
         position = (default.line, default.column)
-        return read_policy(raw, kind=kind, owner=owner, path=self.path, default_pos=position, anchor_pos=position)  # type: ignore[arg-type]
+        return read_policy(
+            raw, kind=kind, owner=owner, path=self.path, default_pos=position, anchor_pos=position  # type: ignore[arg-type]
+        )
 
     def bucket_policy(self, logical_id: str, resource: dict, header: Location, conditional: bool) -> None:
         props = self.properties(resource)
@@ -450,13 +454,14 @@ class _TemplateLoader:
         props = self.properties(resource)
         trail = Trail(address=logical_id, loc=header, data_events=[])
         self.fragment.trails.append(trail)
-        logging = props.get("IsLogging")
-        if is_unknown(logging):
-            trail.unknown = logging
-        elif _boolean(logging) is False:
-            return  # a stopped trail records nothing
+        if "IsLogging" in props:  # false: the selectors below record nothing
+            trail.is_logging = Value(_boolean(props["IsLogging"]), self.value_loc(props, "IsLogging", header))
         for key in ("EventSelectors", "AdvancedEventSelectors"):
-            selectors = props.get(key)
+            if key not in props:
+                continue
+            if trail.selectors_loc is None:
+                trail.selectors_loc = self.key_loc(props, key, header)
+            selectors = props[key]
             if is_unknown(selectors):
                 trail.unknown = selectors
                 continue
@@ -615,9 +620,11 @@ def _map_enum(raw: Any, convert: Callable[[Any], Any]) -> Any:
         alternatives = _flatten(raw)
         if alternatives is None:
             return raw
-        return Unknown(raw.reason, tuple(None if a is NO_VALUE else _map_enum(a, convert) for a in alternatives), raw.line, raw.column)
+        converted = tuple(None if a is NO_VALUE else _map_enum(a, convert) for a in alternatives)
+        return Unknown(raw.reason, converted, raw.line, raw.column)
     if isinstance(raw, str) and has_symbol(raw):
-        return Unknown(f"{render(raw)} is not known statically", line=getattr(raw, "line", 0), column=getattr(raw, "column", 0))
+        line, column = pos_of(raw)
+        return Unknown(f"{render(raw)} is not known statically", line=line, column=column)
     return convert(raw)
 
 

@@ -198,7 +198,8 @@ def _scan_string(text: str, after_quote: int, start: int) -> tuple[str, int]:
     try:
         return scanstring(text, after_quote, True)
     except ValueError as error:  # json.JSONDecodeError
-        raise _error(text, getattr(error, "pos", start), f"invalid string: {str(getattr(error, 'msg', error)).replace(' starting at', '').lower()}") from None
+        reason = str(getattr(error, "msg", error)).replace(" starting at", "").lower()
+        raise _error(text, getattr(error, "pos", start), f"invalid string: {reason}") from None
 
 
 def _number(literal: str, text: str, start: int) -> Any:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from s3lint.model import Bucket, PolicyDocument, Statement
@@ -226,19 +227,21 @@ def _not(value: Tri) -> Tri:
     return None if value is None else not value
 
 
-def _targets(bucket: Bucket) -> tuple[list[Token], list[Token], list[Token]]:
-    arn = _tokenize_target(bucket.arn)
-    slash = [(_CHAR, "/")]
-    return arn, arn + slash + [(_ALL, "")], arn + slash + [(_SOME, "")]
-
-
 def pattern_coverage(pattern: object, bucket: Bucket) -> Coverage:
     """What one Resource value covers of the bucket (ignoring NotResource)."""
     if is_unknown(pattern) or not isinstance(pattern, str):
         return Coverage(None, None, None) if is_unknown(pattern) else Coverage(False, False, False)
+    return _text_coverage(str(pattern), str(bucket.arn))
+
+
+@lru_cache(maxsize=8192)
+def _text_coverage(pattern: str, arn: str) -> Coverage:
+    # Every policy rule asks about the same (pattern, bucket) pairs: match each pair once.
     tokens = _tokenize_pattern(pattern)
-    arn, all_objects, some_object = _targets(bucket)
-    return Coverage(_match(tokens, arn), _match(tokens, all_objects), _match(tokens, some_object))
+    target = _tokenize_target(arn)
+    slash = [(_CHAR, "/")]
+    all_objects, some_object = target + slash + [(_ALL, "")], target + slash + [(_SOME, "")]
+    return Coverage(_match(tokens, target), _match(tokens, all_objects), _match(tokens, some_object))
 
 
 def bucket_coverage(stmt: Statement, bucket: Bucket) -> Coverage:

@@ -112,12 +112,13 @@ def call_notes(model: BuiltinModel, call: hcl.Block, inputs: set[str]) -> list[s
             f"{block.type!r} is written as a block, but module inputs are arguments "
             f"({block.type} = {{ ... }}); Terraform rejects it, s3lint ignores it"
         )
-    if model.folder == S3_BUCKET_FOLDER and "policy" in arguments and not _may_be_true(arguments.get("attach_policy")):
+    if model.folder == S3_BUCKET_FOLDER and _may_be_true(arguments.get("policy")) and not _may_be_true(arguments.get("attach_policy")):
         notes.append("`policy` is set but `attach_policy` is not true, so the module does not attach the policy")
     return notes
 
 
 def _may_be_true(attribute: hcl.Attribute | None) -> bool:
+    """Set to something other than a literal false or null."""
     if attribute is None:
         return False
     expr = attribute.expr

@@ -46,7 +46,7 @@ def place_model(model: BuiltinModel, call: hcl.Block) -> ModuleConfig:
     site = _CallSite(call, model.unlocated_inputs)
     config = ModuleConfig(model.folder)
     for source in parsed.files:
-        placed = hcl.ParsedFile(source.path)
+        placed = hcl.ParsedFile(call.path)
         placed.blocks = [_place_block(block, site.header, site, parsed) for block in source.blocks]
         config.add(placed, override=False)
     for name, value in model.defaults.items():
