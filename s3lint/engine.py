@@ -2,15 +2,22 @@
 
 Parsers are imported only when a file of their format turns up, so that a pre-commit run
 on one CloudFormation template never pays for tree-sitter, and the reverse.
+
+Loading is the expensive part and each document or Terraform module loads on its own, so
+large scans load in a pool of worker processes (`ScanOptions.jobs`); small ones, such as a
+pre-commit run, load in this process and pay no pool start-up.  Either way the fragments
+are linked in discovery order, so the report does not depend on the number of workers.
 """
 
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from s3lint.discovery import discover
 from s3lint.model import Finding, Fragment, LoadError, ScanModel
@@ -32,6 +39,7 @@ class ScanOptions:
     variables: dict[str, str] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     debug: bool = False
+    jobs: int | None = None  # worker processes for loading; None: one per CPU; 1: no pool
 
 
 @dataclass(slots=True)
@@ -88,19 +96,20 @@ def load_paths(
     texts: dict[str, str] = {}
     for missing in found.missing:
         fragments.append(Fragment(errors=[LoadError(missing, "no such file or folder")]))
-    total = len(found.documents) + len(found.terraform_modules)
-    done = 0
-    for path in found.documents:
-        fragments.append(_guarded(load_document, path, options, texts))
-        done += 1
-        if progress is not None:
-            progress(done, total)
-    for folder in found.terraform_modules:
-        fragments.append(_guarded(load_terraform_module, folder, options, texts))
-        done += 1
-        if progress is not None:
-            progress(done, total)
-    model = link(fragments)
+    units = [(DOCUMENT, path) for path in found.documents]
+    units += [(TERRAFORM_MODULE, folder) for folder in found.terraform_modules]
+    with paused_gc():
+        workers = worker_count(options.jobs, len(units))
+        if workers > 1:
+            from s3lint.parallel import load_in_pool
+
+            loaded_units = load_in_pool(units, options, workers, progress)
+        else:
+            loaded_units = _load_here(units, options, progress)
+        for fragment, unit_texts in loaded_units:
+            fragments.append(fragment)
+            texts.update(unit_texts)
+        model = link(fragments)
     paths_read = [display_path(p, options.root) for p in found.documents]
     for folder in found.terraform_modules:
         paths_read.extend(display_path(p, options.root) for p in _terraform_files(folder))
@@ -111,6 +120,58 @@ def load_paths(
         paths=sorted(paths_read),
         focus=_focus(paths, options.root),
     )
+
+
+# What one unit of loading work is: a JSON/YAML document, or a Terraform root module folder.
+DOCUMENT = "document"
+TERRAFORM_MODULE = "terraform"
+Unit = tuple[str, str]
+
+# Fewer units than this load in this process: forking workers and sending fragments back
+# costs more than it saves (about 20 ms before the first fragment, see docs/performance.md).
+MIN_UNITS_FOR_POOL = 48
+
+
+def worker_count(jobs: int | None, units: int) -> int:
+    """How many processes load `units` units of work (1: this process, no pool).  `jobs` is
+    a maximum (None or 0: one per CPU): a small input loads here whatever it says."""
+    if units < MIN_UNITS_FOR_POOL:
+        return 1
+    wanted = jobs if jobs is not None and jobs > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, units))
+
+
+def load_unit(unit: Unit, options: ScanOptions) -> tuple[Fragment, dict[str, str]]:
+    """Load one document or Terraform module: its fragment, and the texts it read."""
+    kind, path = unit
+    texts: dict[str, str] = {}
+    loader = load_document if kind == DOCUMENT else load_terraform_module
+    return _guarded(loader, path, options, texts), texts
+
+
+def _load_here(
+    units: list[Unit], options: ScanOptions, progress: Callable[[int, int], None] | None
+) -> list[tuple[Fragment, dict[str, str]]]:
+    loaded = []
+    for done, unit in enumerate(units, start=1):
+        loaded.append(load_unit(unit, options))
+        if progress is not None:
+            progress(done, len(units))
+    return loaded
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Loading and checking allocate millions of objects that all stay alive until the
+    report: the cyclic collector would rescan them again and again (a quarter of the run
+    time) and find almost nothing to free.  Reference counting still frees the rest."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _terraform_files(folder: str) -> list[str]:
@@ -255,15 +316,17 @@ def run_checks(model: ScanModel, rule_ids: Iterable[str], context: Any, debug: b
     from s3lint.checks import CHECK_MODULES, load_check
 
     findings: list[Finding] = []
-    for rule_id in rule_ids:
-        if rule_id not in CHECK_MODULES:
-            continue
-        check = load_check(rule_id)
-        try:
-            findings.extend(check(model, context))
-        except Exception as error:  # noqa: BLE001 - one broken rule must not hide the others
-            detail = traceback.format_exc() if debug else f"{type(error).__name__}: {error}"
-            model.errors.append(LoadError("<s3lint>", f"internal error in rule {rule_id} ({detail.strip()}); please report it"))
+    with paused_gc():
+        for rule_id in rule_ids:
+            if rule_id not in CHECK_MODULES:
+                continue
+            check = load_check(rule_id)
+            try:
+                findings.extend(check(model, context))
+            except Exception as error:  # noqa: BLE001 - one broken rule must not hide the others
+                detail = traceback.format_exc() if debug else f"{type(error).__name__}: {error}"
+                message = f"internal error in rule {rule_id} ({detail.strip()}); please report it"
+                model.errors.append(LoadError("<s3lint>", message))
     return findings
 
 

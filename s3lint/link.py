@@ -38,7 +38,7 @@ def link(fragments: Iterable[Fragment]) -> ScanModel:
     for attachment in attachments:
         bucket = _find_bucket(attachment, by_address, by_name)
         if bucket is None:
-            if attachment.kind not in ("policy", "access_point", "acl", "grants", "object_acl"):
+            if attachment.kind not in ("policy", "access_point", "acl", "grants", "object_acl", "object_encryption"):
                 continue  # a setting of a bucket defined elsewhere: nothing here to judge
             key = (attachment.scope, _ref_key(attachment))
             bucket = undeclared.get(key)
@@ -105,6 +105,8 @@ def _apply(bucket: Bucket, attachment: Attachment) -> None:
         bucket.access_points.append(payload)
     elif kind == "object_acl":
         bucket.object_acls.append(payload)
+    elif kind == "object_encryption":
+        bucket.object_encryptions.append(payload)
     elif kind == "grants":
         bucket.grants.extend(payload)
     elif kind == "acl":

@@ -196,6 +196,18 @@ class ObjectAcl:
 
 
 @dataclass(slots=True)
+class ObjectEncryption:
+    """The server-side encryption an object uploaded or copied by the template asks for.
+
+    Only objects that ask for one explicitly are recorded: an object that names none is
+    encrypted with its bucket's default encryption, and is judged with the bucket."""
+
+    address: str
+    loc: Location
+    algorithm: Value  # "AES256" | "aws:kms" | "aws:kms:dsse" | other | Unknown
+
+
+@dataclass(slots=True)
 class Bucket:
     address: str  # CloudFormation logical id, Terraform address, or a label for a policy file
     loc: Location  # the resource header
@@ -215,6 +227,7 @@ class Bucket:
     website: Value | None = None  # bool: static website hosting configured
     access_points: list[AccessPoint] = field(default_factory=list)
     object_acls: list[ObjectAcl] = field(default_factory=list)
+    object_encryptions: list[ObjectEncryption] = field(default_factory=list)
     tags: dict[str, Any] = field(default_factory=dict)
     conditional: bool = False  # created only under an undecidable CloudFormation condition
     scope: str = ""  # the template or Terraform module it belongs to
@@ -275,6 +288,7 @@ AttachmentKind = Literal[
     "website",
     "access_point",
     "object_acl",
+    "object_encryption",
 ]
 
 

@@ -200,6 +200,7 @@ def _scan_options(settings: Settings, root: str) -> Any:
         variables=settings.variables,
         max_file_size=settings.max_file_size or DEFAULT_MAX_FILE_SIZE,
         debug=settings.debug,
+        jobs=settings.jobs,
     )
 
 

@@ -339,10 +339,29 @@ def test_identity_policies() -> None:
 # -- SAM, several documents, broken templates ------------------------------------------------------------
 
 
-def test_sam_template_reads_plain_resources_and_skips_serverless_ones() -> None:
+def test_sam_template_reads_buckets_and_function_policy_documents() -> None:
     fragment = load("sam_template.yaml")
     assert [b.address for b in fragment.buckets] == ["Uploads"]
-    assert not fragment.identity_policies and not fragment.errors
+    assert not fragment.errors
+    (policy,) = fragment.identity_policies  # the managed policy name and SAM template are not documents
+    assert policy.address == "UploadFunction.Policies[2]"
+    assert policy.loc.line == line_of("sam_template.yaml", "  UploadFunction:")
+    (statement,) = policy.document.statements
+    assert statement.resources[0].value == f"arn:{symbol('AWS::Partition')}:s3:::{symbol('bucket:Uploads')}/*"
+    assert statement.actions[0].loc.line == line_of("sam_template.yaml", "Action: s3:GetObject")
+
+
+def test_sam_policies_given_as_one_document() -> None:
+    fragment = load_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Policies: {Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]}\n"
+    )
+    (policy,) = fragment.identity_policies
+    assert policy.address == "Fn.Policies[0]" and policy.document.statements[0].actions[0].value == "s3:*"
 
 
 def test_each_document_of_a_stream_counts_lines_from_the_top() -> None:

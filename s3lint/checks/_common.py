@@ -25,6 +25,12 @@ def shown(value: Value) -> str:
     return render(value.value)
 
 
+def shown_choices(value: Value) -> str:
+    """An unknown value with alternatives, for a message: `'AES256' or not set`."""
+    alternatives = getattr(value.value, "alternatives", ()) or (value.value,)
+    return " or ".join("not set" if alt is None else repr(render(alt)) for alt in alternatives)
+
+
 LOG_DELIVERY_GROUP = "http://acs.amazonaws.com/groups/s3/LogDelivery"
 LOGGING_SERVICE = "logging.s3.amazonaws.com"
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from s3lint.checks import Context
-from s3lint.checks._common import declared_buckets, describe
+from s3lint.checks._common import declared_buckets, describe, shown_choices
 from s3lint.model import Finding, ScanModel
 from s3lint.symbols import render
 
 RULE_ID = "S3010"
 KNOWN_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
+
+
+def _not_accepted(value: Any) -> bool:
+    """No algorithm at all (None) or one S3 rejects: either way no declared default applies."""
+    return value not in KNOWN_ALGORITHMS
 
 
 def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
@@ -33,12 +38,23 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
             )
         for index, rule in enumerate(encryption.rules):
             algorithm = rule.algorithm
-            if algorithm.known and algorithm.value not in KNOWN_ALGORITHMS:
-                yield Finding(
-                    RULE_ID,
-                    f"{describe(bucket)}: default encryption algorithm {render(algorithm.value)!r} is not one S3 accepts "
-                    f"({', '.join(KNOWN_ALGORITHMS)}), so the configuration is rejected at deployment",
-                    algorithm.loc,
-                    bucket.address,
-                    key=str(index),
+            if algorithm.known:
+                if algorithm.value is None:
+                    message = f"{describe(bucket)}: the default encryption rule names no algorithm, so it declares no default encryption"
+                elif _not_accepted(algorithm.value):
+                    message = (
+                        f"{describe(bucket)}: default encryption algorithm {render(algorithm.value)!r} is not one S3 accepts "
+                        f"({', '.join(KNOWN_ALGORITHMS)}), so the configuration is rejected at deployment"
+                    )
+                else:
+                    continue
+            elif algorithm.certainly(_not_accepted):
+                # e.g. a `dynamic` block over an unknown collection: the rule is either absent
+                # (no declared default) or names an algorithm S3 rejects; wrong both ways.
+                message = (
+                    f"{describe(bucket)}: the default encryption algorithm is {shown_choices(algorithm)}; "
+                    f"either way no algorithm S3 accepts ({', '.join(KNOWN_ALGORITHMS)}) is declared"
                 )
+            else:
+                continue
+            yield Finding(RULE_ID, message, algorithm.loc, bucket.address, key=str(index))

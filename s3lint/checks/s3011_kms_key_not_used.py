@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from s3lint.checks import Context
-from s3lint.checks._common import declared_buckets, describe, shown
+from s3lint.checks._common import declared_buckets, describe, shown, shown_choices
 from s3lint.model import Finding, ScanModel
 
 RULE_ID = "S3011"
@@ -14,6 +14,10 @@ KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 
 def _is_kms(value: object) -> bool:
     return isinstance(value, str) and value in KMS_ALGORITHMS
+
+
+def _not_kms(value: object) -> bool:
+    return not _is_kms(value)
 
 
 def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
@@ -31,21 +35,48 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
             algorithm = rule.algorithm
             if algorithm.certainly(_is_kms):
                 continue
-            if not algorithm.known:
-                if algorithm.possibly(lambda v: not _is_kms(v)):
-                    yield Finding(
-                        RULE_ID,
-                        f"{describe(bucket)}: the default encryption algorithm is not known statically and may not be SSE-KMS",
-                        algorithm.loc,
-                        bucket.address,
-                        certainty="possible",
-                        key=str(index),
-                    )
+            if algorithm.known:
+                used = "a default encryption rule with no algorithm" if algorithm.value is None else f"default encryption {shown(algorithm)}"
+                message = f"{describe(bucket)} uses {used}, not SSE-KMS (aws:kms) or DSSE-KMS (aws:kms:dsse)"
+                certainty = "definite"
+            elif algorithm.certainly(_not_kms):
+                # e.g. a `dynamic` rule over an unknown collection: absent or not KMS, never KMS.
+                message = f"{describe(bucket)}: the default encryption algorithm is {shown_choices(algorithm)}, never SSE-KMS or DSSE-KMS"
+                certainty = "definite"
+            elif algorithm.possibly(_not_kms):
+                message = f"{describe(bucket)}: the default encryption algorithm is not known statically and may not be SSE-KMS"
+                certainty = "possible"
+            else:
                 continue
+            yield Finding(RULE_ID, message, algorithm.loc, bucket.address, certainty=certainty, key=str(index))
+    yield from _uploaded_objects(model)
+
+
+def _weaker_than_kms(value: object) -> bool:
+    """An object request that names an algorithm other than KMS (None: it names none and
+    takes the bucket default, which the bucket check judges; or the object does not exist)."""
+    return value is not None and not _is_kms(value)
+
+
+def _uploaded_objects(model: ScanModel) -> Iterator[Finding]:
+    # Also for a bucket outside the scan: an object that asks for SSE-S3 gets SSE-S3 whatever
+    # the bucket's default encryption is.
+    for bucket in model.buckets:
+        for uploaded in bucket.object_encryptions:
+            algorithm = uploaded.algorithm
+            if algorithm.certainly(_weaker_than_kms):
+                certainty = "definite"
+            elif algorithm.possibly(_weaker_than_kms):
+                certainty = "possible"
+            else:
+                continue
+            asked = shown(algorithm) if algorithm.known else shown_choices(algorithm)
             yield Finding(
                 RULE_ID,
-                f"{describe(bucket)} uses default encryption {shown(algorithm)}, not SSE-KMS (aws:kms) or DSSE-KMS (aws:kms:dsse)",
+                f"object '{uploaded.address}' in {describe(bucket)} is written with server-side encryption {asked}, "
+                "not SSE-KMS or DSSE-KMS; an explicit algorithm overrides the bucket's default encryption",
                 algorithm.loc,
-                bucket.address,
-                key=str(index),
+                uploaded.address,
+                certainty=certainty,
+                key="object",
             )

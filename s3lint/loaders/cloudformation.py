@@ -56,7 +56,13 @@ _PAB_KEYS = (
     ("BlockPublicPolicy", "block_public_policy"),
     ("RestrictPublicBuckets", "restrict_public_buckets"),
 )
-_IDENTITY_POLICY_HOLDERS = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
+_IDENTITY_POLICY_HOLDERS = (
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    "AWS::Serverless::Function",
+    "AWS::Serverless::StateMachine",
+)
 
 
 def is_cloudformation(tree: Any) -> bool:
@@ -139,6 +145,8 @@ class _TemplateLoader:
             "AWS::IAM::User": self.inline_policies,
             "AWS::IAM::Group": self.inline_policies,
             "AWS::CloudTrail::Trail": self.trail,
+            "AWS::Serverless::Function": self.serverless_policies,
+            "AWS::Serverless::StateMachine": self.serverless_policies,
         }
         for logical_id, resource in self.resources.items():
             if not isinstance(logical_id, str) or not isinstance(resource, dict):
@@ -448,6 +456,19 @@ class _TemplateLoader:
                         statement.conditional = True
                 self.fragment.identity_policies.append(IdentityPolicy(address=address, loc=header, document=document))
 
+    def serverless_policies(self, logical_id: str, resource: dict, header: Location, conditional: bool) -> None:
+        """SAM `Policies`: each entry that is a policy document becomes an inline policy of the
+        role SAM generates; managed policy names and SAM policy templates are not read."""
+        props = self.properties(resource)
+        policies = props.get("Policies")
+        entries = policies if isinstance(policies, list) else [policies]
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or "Statement" not in entry:
+                continue
+            address = f"{logical_id}.Policies[{index}]"
+            document = self.policy_document(entry, "identity", address, self.loc(_pos(entry)))
+            self.fragment.identity_policies.append(IdentityPolicy(address=address, loc=header, document=document))
+
     # -- CloudTrail -----------------------------------------------------------------------
 
     def trail(self, logical_id: str, resource: dict, header: Location, conditional: bool) -> None:
@@ -549,7 +570,9 @@ class _TemplateLoader:
         addresses = [logical_id]
         if kind in _IDENTITY_POLICY_HOLDERS:
             policies = _mapping(resource.get("Properties")).get("Policies")
-            if isinstance(policies, list):
+            if isinstance(policies, dict):
+                addresses.append(f"{logical_id}.Policies[0]")
+            elif isinstance(policies, list):
                 addresses.extend(f"{logical_id}.Policies[{index}]" for index in range(len(policies)))
         fallback = _pos(settings)
         for index, entry in enumerate(entries):

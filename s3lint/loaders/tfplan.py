@@ -221,6 +221,10 @@ class PlanView:
             return str(value) if value else None
         return _plain(value)
 
+    def reference_target(self, name: str) -> Any:
+        """The bucket resource the configuration's `bucket` expression refers to, if any."""
+        return self.bucket_reference if name == "bucket" else None
+
     def header(self) -> Location:
         return self._loc
 

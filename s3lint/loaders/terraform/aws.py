@@ -29,6 +29,7 @@ from s3lint.model import (
     IdentityPolicy,
     Logging,
     ObjectAcl,
+    ObjectEncryption,
     PolicyDocument,
     PolicyKind,
     PublicAccessBlock,
@@ -87,7 +88,7 @@ class Mapper:
 
     def bucket(self, instance: ResourceInstance) -> None:
         view = self.view(instance)
-        identity = instance.identity() if hasattr(instance, "identity") else bucket_identity(instance)
+        identity = _identity(instance)
         raw_name = view.raw("bucket")
         if isinstance(raw_name, str) and str(raw_name):
             name = Value(str(raw_name), view.loc("bucket"))
@@ -156,8 +157,24 @@ class Mapper:
                 name = name[len("arn:aws:s3:::") :]
         else:
             name = raw if is_unknown(raw) else TfUnknown("the bucket is not known")
-        address = self.addresses.get(name) if isinstance(name, str) else None
+        address = self.referenced_bucket(view, argument, name)
+        if address is None and isinstance(name, str):
+            address = self.addresses.get(name)
         return BucketRef(address=address, name=name)
+
+    def referenced_bucket(self, view: View, argument: str, name: Any) -> str | None:
+        """The address of the `aws_s3_bucket` the argument refers to (`aws_s3_bucket.b.id`).
+
+        Several buckets of one module may carry the same literal name (a template that is
+        never applied as is, or names made unique elsewhere); the reference, not the name,
+        says which bucket a setting belongs to.  The referenced bucket must have the name the
+        argument evaluated to, so that `"${aws_s3_bucket.b.id}-logs"` is not taken for `b`."""
+        target = view.reference_target(argument)
+        if getattr(target, "mode", None) != "managed" or getattr(target, "kind", None) != "aws_s3_bucket":
+            return None
+        if not isinstance(name, str) or _identity(target) != name:
+            return None
+        return str(target.address)
 
     def attach(self, instance: ResourceInstance, kind: AttachmentKind, payload: Any, view: View, argument: str = "bucket") -> None:
         self.fragment.attachments.append(
@@ -179,6 +196,11 @@ class Mapper:
         if view.uncertain:
             values = [maybe(value, default) for value in values]
         return PublicAccessBlock(view.header(), *values, owner=owner)
+
+
+def _identity(instance: Any) -> str:
+    """What the bucket's `id`/`bucket` resolve to (a plan resource knows its own)."""
+    return instance.identity() if hasattr(instance, "identity") else bucket_identity(instance)
 
 
 def maybe(value: Value, absent: Any) -> Value:
@@ -414,12 +436,35 @@ def _access_point(mapper: Mapper, instance: ResourceInstance) -> None:
 
 
 def _object(mapper: Mapper, instance: ResourceInstance) -> None:
+    """`aws_s3_object`, `aws_s3_bucket_object` and `aws_s3_object_copy`: ACL and encryption."""
     view = mapper.view(instance)
+    algorithm = object_encryption(view)
+    if algorithm is not None:
+        if view.uncertain:
+            algorithm = maybe(algorithm, None)
+        mapper.attach(instance, "object_encryption", ObjectEncryption(instance.address, view.header(), algorithm), view)
     grants = [grant for grant_view in view.blocks("grant") for grant in v3_grants(grant_view)]
     if not view.has("acl") and not grants:
         return
     acl = view.value("acl", "private")
     mapper.attach(instance, "object_acl", ObjectAcl(instance.address, view.header(), acl, grants), view)
+
+
+def object_encryption(view: View) -> Value | None:
+    """The encryption an object upload or copy asks for; None when it asks for none.
+
+    The provider sends `kms_key_id` with `x-amz-server-side-encryption: aws:kms`; with a key
+    and `server_side_encryption = "AES256"` S3 either gets aws:kms (older providers) or
+    rejects the request, never stores the object under SSE-S3, so a key means KMS."""
+    kms_key = view.raw("kms_key_id")
+    has_key = kms_key is not None and kms_key != ""
+    if has_key and not is_unknown(kms_key):
+        return Value("aws:kms", view.loc("kms_key_id"))
+    requested = view.value("server_side_encryption") if view.has("server_side_encryption") else None
+    if has_key:  # a key that may turn out null: KMS, or whatever else the request asks for
+        otherwise = requested.value if requested is not None else None
+        return Value(TfUnknown("kms_key_id may be null", alternatives=("aws:kms", otherwise)), view.loc("kms_key_id"))
+    return requested
 
 
 def _identity_policy(mapper: Mapper, instance: ResourceInstance) -> None:
@@ -504,6 +549,7 @@ HANDLERS: dict[str, Callable[[Mapper, ResourceInstance], None]] = {
     "aws_s3_access_point": _access_point,
     "aws_s3_object": _object,
     "aws_s3_bucket_object": _object,
+    "aws_s3_object_copy": _object,
     "aws_iam_policy": _identity_policy,
     "aws_iam_role_policy": _identity_policy,
     "aws_iam_user_policy": _identity_policy,

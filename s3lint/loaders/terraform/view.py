@@ -40,6 +40,20 @@ class View:
             self._values[name] = self.evaluator.value_of(self.attribute(name), self.scope)
         return self._values[name]
 
+    def reference_target(self, name: str) -> Any:
+        """What the argument names when it is one attribute of an object, as in
+        `aws_s3_bucket.logs.id` or `"${aws_s3_bucket.logs[each.key].arn}"`: that object (a
+        resource instance, evaluated in this block's scope); None for any other expression."""
+        attribute = self.attribute(name)
+        if attribute is None:
+            return None
+        expr = attribute.expr
+        if isinstance(expr, hcl.Template) and len(expr.parts) == 1 and isinstance(expr.parts[0], hcl.GetAttr):
+            expr = expr.parts[0]
+        if not isinstance(expr, hcl.GetAttr):
+            return None
+        return self.evaluator.expression(expr.target, self.scope, attribute.path)
+
     def header(self) -> Location:
         block = self.block
         end_line, end_column = block.header_end

@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Time s3lint, whole process, on trees of infrastructure code; and its peers beside it.
+
+    python bench/run.py                          # pre-commit cases, synthetic 1k and 5k
+    python bench/run.py --sizes 1000,5000,20000  # the linear-growth check
+    python bench/run.py --tree realworld=../shared/bench/realworld --runs 5
+    python bench/run.py --peers none --sizes 200 --runs 1 --markdown out.md --json out.json
+
+For each case it runs `python -m s3lint` N times (`--runs`) and reports the median wall
+time, files per second, CPU time (user + system, workers included) and peak memory: the
+largest resident set of the whole process tree, sampled every few milliseconds (forked
+workers share pages with their parent, so the sum overstates a little).  Synthetic trees
+come from bench/generate.py (seeded, cached under --work-dir).  When checkov, trivy or
+cfn-lint can be found (PATH, or --checkov/--trivy/--cfn-lint), they run on the same trees
+in the same run, and the table shows how many times slower they are.  See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+import generate  # noqa: E402 - bench/generate.py, beside this file
+
+# checkov's checks about S3 buckets (CloudFormation and Terraform share the ids), so that it
+# is timed on the same job as s3lint and not on its thousand other checks.
+CHECKOV_S3_CHECKS = (
+    "CKV_AWS_18,CKV_AWS_19,CKV_AWS_20,CKV_AWS_21,CKV_AWS_52,CKV_AWS_53,CKV_AWS_54,CKV_AWS_55,"
+    "CKV_AWS_56,CKV_AWS_57,CKV_AWS_70,CKV_AWS_93,CKV_AWS_145,CKV_AWS_375,CKV_AWS_379,CKV2_AWS_6"
+)
+DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+SAMPLE_INTERVAL = 0.005  # seconds between memory samples
+
+
+@dataclass
+class Case:
+    name: str
+    paths: list[str]  # what the tool is given: one file (pre-commit) or a folder
+    files: int  # files s3lint would look at
+
+
+@dataclass
+class Measure:
+    tool: str
+    case: str
+    runs: int
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+    exit_codes: list[int] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median_wall(self) -> float:
+        return statistics.median(self.wall) if self.wall else float("nan")
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
+
+
+# ---------------------------------------------------------------------------------------
+# Running one command
+# ---------------------------------------------------------------------------------------
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident set of a process and all its descendants, in KiB (Linux /proc)."""
+    total = 0
+    stack = [root_pid]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+            with open(f"/proc/{pid}/task/{pid}/children") as handle:
+                stack.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_once(command: list[str], cwd: str) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MiB, exit code) of one run."""
+    peak = [0]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            done.wait(SAMPLE_INTERVAL)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if os.path.exists("/proc/self/statm"):
+        sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime  # includes the workers it waited for
+    largest_one = usage.ru_maxrss / 1024  # KiB on Linux
+    return wall, cpu, max(peak[0] / 1024, largest_one), process.returncode
+
+
+def measure(tool: str, case: Case, command: list[str], runs: int, cwd: str) -> Measure:
+    result = Measure(tool, case.name, runs)
+    for _ in range(runs):
+        wall, cpu, rss, code = run_once(command, cwd)
+        result.wall.append(wall)
+        result.cpu.append(cpu)
+        result.peak_rss_mb = max(result.peak_rss_mb, rss)
+        result.exit_codes.append(code)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------------------
+
+
+def s3lint_command(case: Case, jobs: int | None) -> list[str]:
+    command = [sys.executable, "-m", "s3lint", "--no-progress", "--isolated", "--format", "json"]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    return command + case.paths
+
+
+def peer_commands(case: Case, peers: dict[str, str]) -> dict[str, list[str]]:
+    commands: dict[str, list[str]] = {}
+    if "checkov" in peers:
+        target = ["-f", *case.paths] if os.path.isfile(case.paths[0]) else ["-d", case.paths[0]]
+        commands["checkov"] = [peers["checkov"], *target, "--framework", "cloudformation", "terraform",
+                               "--check", CHECKOV_S3_CHECKS, "--quiet", "--compact", "-o", "json",
+                               "--skip-download"]
+    if "trivy" in peers:
+        commands["trivy"] = [peers["trivy"], "config", "--quiet", "--format", "json",
+                             "--misconfig-scanners", "cloudformation,terraform", case.paths[0]]
+    if "cfn-lint" in peers:
+        templates = cloudformation_templates(case.paths)
+        if templates:  # cfn-lint reads CloudFormation only: it is timed on that part
+            commands["cfn-lint"] = [peers["cfn-lint"], "--format", "json", "--", *templates]
+    return commands
+
+
+def find_peers(wanted: str, given: dict[str, str | None]) -> dict[str, str]:
+    if wanted == "none":
+        return {}
+    names = ("checkov", "trivy", "cfn-lint") if wanted == "auto" else tuple(wanted.split(","))
+    found: dict[str, str] = {}
+    for name in names:
+        path = given.get(name) or shutil.which(name)
+        if path and os.access(path, os.X_OK):
+            found[name] = path
+    return found
+
+
+def tool_version(path: str) -> str:
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    text = (done.stdout or done.stderr).strip().splitlines()
+    return text[0] if text else "?"
+
+
+def cloudformation_templates(paths: list[str]) -> list[str]:
+    templates = []
+    for path in _files(paths):
+        if path.endswith(DOCUMENT_SUFFIXES):
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    head = handle.read(200_000)
+            except OSError:
+                continue
+            if "AWSTemplateFormatVersion" in head or "AWS::" in head:
+                templates.append(path)
+    return templates
+
+
+def _files(paths: list[str]) -> list[str]:
+    found: list[str] = []
+    for path in paths:
+        if os.path.isfile(path):
+            found.append(path)
+            continue
+        for folder, subfolders, names in os.walk(path):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in ("node_modules", ".terraform"))
+            found.extend(os.path.join(folder, name) for name in sorted(names))
+    return found
+
+
+def count_inputs(paths: list[str]) -> int:
+    return sum(1 for path in _files(paths) if path.endswith((".tf", ".tf.json", *DOCUMENT_SUFFIXES)))
+
+
+# ---------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------
+
+
+def synthetic_tree(work_dir: str, files: int, seed: int) -> str:
+    """A generated tree, made once and kept under `work_dir`."""
+    folder = os.path.join(work_dir, f"synthetic-v{generate.GENERATOR_VERSION}-seed{seed}-{files}")
+    marker = os.path.join(folder, ".complete")
+    if not os.path.exists(marker):
+        shutil.rmtree(folder, ignore_errors=True)
+        generate.generate(folder, files, seed)
+        with open(marker, "w") as handle:
+            handle.write("ok\n")
+    return folder
+
+
+def pre_commit_cases(work_dir: str, seed: int) -> list[Case]:
+    """One small CloudFormation template and one small Terraform file, named as files, the
+    way pre-commit passes them."""
+    folder = os.path.join(work_dir, f"pre-commit-v{generate.GENERATOR_VERSION}-seed{seed}")
+    cfn = os.path.join(folder, "template.yaml")
+    tf = os.path.join(folder, "tf", "main.tf")
+    if not (os.path.exists(cfn) and os.path.exists(tf)):
+        os.makedirs(os.path.dirname(tf), exist_ok=True)
+        unit = 0
+        wrote_cfn = wrote_tf = False
+        while not (wrote_cfn and wrote_tf):
+            for relative, text in generate.unit_files(seed, unit).items():
+                if not wrote_cfn and relative.startswith("cloudformation/") and relative.endswith(".yaml") and "Bucket1:" in text:
+                    _write(cfn, text)
+                    wrote_cfn = True
+                if not wrote_tf and relative.startswith("terraform/") and relative.endswith("/main.tf") and '"b1"' in text:
+                    _write(tf, text)
+                    wrote_tf = True
+            unit += 1
+    return [Case("one CFN file (pre-commit)", [cfn], 1), Case("one TF file (pre-commit)", [tf], 1)]
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+# ---------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------
+
+
+def render_markdown(cases: list[Case], results: list[Measure], info: dict) -> str:
+    peers = sorted({m.tool for m in results if m.tool != "s3lint"})
+    by = {(m.tool, m.case): m for m in results}
+    lines = ["| case | files | " + " | ".join(f"{p} ÷ s3lint" for p in peers) + (" | " if peers else "")
+             + "s3lint wall (median) | files/s | CPU s | peak RSS | " + " | ".join(f"{p} wall" for p in peers) + " |"]
+    lines.append("|" + "---|" * (5 + 2 * len(peers) + 1))
+    for case in cases:
+        ours = by.get(("s3lint", case.name))
+        if ours is None:
+            continue
+        ratios = []
+        walls = []
+        for peer in peers:
+            theirs = by.get((peer, case.name))
+            if theirs is None or not theirs.wall:
+                ratios.append("—")
+                walls.append("—")
+                continue
+            ratios.append(f"**{theirs.median_wall / ours.median_wall:.1f}×**")
+            walls.append(f"{theirs.median_wall:.2f} s, {theirs.peak_rss_mb:.0f} MB{_runs(theirs)}")
+        rate = case.files / ours.median_wall if ours.median_wall > 0 else 0
+        cells = [case.name, str(case.files), *ratios,
+                 f"{ours.median_wall:.2f} s{_runs(ours)}", f"{rate:,.0f}", f"{ours.median_cpu:.2f}",
+                 f"{ours.peak_rss_mb:.0f} MB", *walls]
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = [f"- {m.tool} on {m.case}: {m.note}" for m in results if m.note]
+    footer = [
+        "",
+        f"Machine: {info['cpus']} CPUs, {info['platform']}, Python {info['python']}; "
+        f"load average {info['load_before']} before, {info['load_after']} after.",
+        "Peers: " + (", ".join(f"{name} {version}" for name, version in info["peer_versions"].items()) or "none found") + ".",
+        f"Command: `{info['command']}`",
+    ]
+    return "\n".join(lines + ([""] + notes if notes else []) + footer) + "\n"
+
+
+def _runs(measure: Measure) -> str:
+    return f" (×{len(measure.wall)})" if len(measure.wall) != 1 else " (×1)"
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+# ---------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,5000", help="synthetic tree sizes, comma-separated ('' for none)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH", help="also time this tree")
+    parser.add_argument("--no-pre-commit", action="store_true", help="leave out the one-file cases")
+    parser.add_argument("--runs", type=int, default=5, help="runs of s3lint per case (median)")
+    parser.add_argument("--peer-runs", type=int, default=1, help="runs of each peer per case")
+    parser.add_argument("--peer-max-files", type=int, default=5000, help="do not run peers on larger trees")
+    parser.add_argument("--jobs", type=int, default=None, help="pass --jobs to s3lint")
+    parser.add_argument("--peers", default="auto", help="auto, none, or a list: checkov,trivy,cfn-lint")
+    parser.add_argument("--checkov", help="path of the checkov executable (e.g. in its own venv)")
+    parser.add_argument("--trivy", help="path of the trivy executable")
+    parser.add_argument("--cfn-lint", dest="cfn_lint", help="path of the cfn-lint executable")
+    parser.add_argument("--work-dir", default=os.path.join(tempfile.gettempdir(), "s3lint-bench"))
+    parser.add_argument("--markdown", help="write the table here too")
+    parser.add_argument("--json", help="write every measurement here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.makedirs(args.work_dir, exist_ok=True)
+    cases: list[Case] = [] if args.no_pre_commit else pre_commit_cases(args.work_dir, args.seed)
+    for item in args.tree:
+        name, _, path = item.partition("=")
+        if not path:
+            name, path = os.path.basename(os.path.normpath(item)), item
+        path = os.path.abspath(path)
+        cases.append(Case(name, [path], count_inputs([path])))
+    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        folder = synthetic_tree(args.work_dir, size, args.seed)
+        cases.append(Case(f"synthetic {size:,}", [folder], count_inputs([folder])))
+
+    peers = find_peers(args.peers, {"checkov": args.checkov, "trivy": args.trivy, "cfn-lint": args.cfn_lint})
+    info = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "load_before": _load(),
+        "peer_versions": {name: tool_version(path) for name, path in peers.items()},
+        "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+    }
+    results: list[Measure] = []
+    for case in cases:
+        print(f"bench: {case.name} ({case.files} files)", file=sys.stderr)
+        ours = measure("s3lint", case, s3lint_command(case, args.jobs), args.runs, PROJECT)
+        results.append(ours)
+        print(f"  s3lint   {ours.median_wall:7.2f} s  cpu {ours.median_cpu:6.2f} s  {ours.peak_rss_mb:5.0f} MB", file=sys.stderr)
+        if case.files > args.peer_max_files:
+            continue
+        for tool, command in peer_commands(case, peers).items():
+            theirs = measure(tool, case, command, args.peer_runs, PROJECT)
+            if tool == "cfn-lint":
+                theirs.note = "CloudFormation templates only"
+            results.append(theirs)
+            print(f"  {tool:<8} {theirs.median_wall:7.2f} s  cpu {theirs.median_cpu:6.2f} s  {theirs.peak_rss_mb:5.0f} MB", file=sys.stderr)
+    info["load_after"] = _load()
+    table = render_markdown(cases, results, info)
+    print(table)
+    if args.markdown:
+        _write(args.markdown, table)
+    if args.json:
+        payload = {"info": info, "cases": [asdict(c) for c in cases],
+                   "results": [asdict(m) | {"median_wall": m.median_wall, "median_cpu": m.median_cpu} for m in results]}
+        _write(args.json, json.dumps(payload, indent=2) + "\n")
+    failed = [m for m in results if m.tool == "s3lint" and any(code not in (0, 1, 2) for code in m.exit_codes)]
+    for m in failed:
+        print(f"bench: s3lint exited with {m.exit_codes} on {m.case}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Loading documents and Terraform modules in a pool of worker processes.
+
+Each worker loads a chunk of consecutive units and sends back their fragments; the parent
+puts the chunks back in the order of the units, so that linking, and so the report, is the
+same as a load in one process.  Workers are forked where the platform can (they start in a
+few milliseconds and inherit every imported module), spawned elsewhere.
+
+Imported only when a scan is large enough to use the pool.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import pickle
+from typing import Any, Callable
+
+from s3lint.engine import ScanOptions, Unit, load_unit
+from s3lint.model import Fragment, Value
+from s3lint.source import Location
+from s3lint.symbols import NO_VALUE
+
+# Chunks are small enough that a slow Terraform module does not leave the other workers
+# idle at the end, and large enough that the per-chunk round trip stays negligible.
+MAX_CHUNK = 24
+CHUNKS_PER_WORKER = 6
+
+Loaded = tuple[Fragment, dict[str, str]]
+
+
+def load_in_pool(
+    units: list[Unit],
+    options: ScanOptions,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Loaded]:
+    """`load_unit` for every unit, in `workers` processes; results in the order of `units`.
+
+    A worker that dies (killed, out of memory, a crash in a parser's C code) costs nothing
+    but time: its chunks are loaded again in this process."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    chunks = chunk_bounds(len(units), workers)
+    results: list[Loaded | None] = [None] * len(units)
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        futures = {pool.submit(_load_chunk, units[start:end], options): (start, end) for start, end in chunks}
+        for future in as_completed(futures):
+            start, end = futures[future]
+            try:
+                loaded: list[Loaded] = pickle.loads(future.result())
+            except Exception:  # noqa: BLE001 - the pool broke: load this chunk here instead
+                loaded = [load_unit(unit, options) for unit in units[start:end]]
+            results[start:end] = loaded
+            done += end - start
+            if progress is not None:
+                progress(done, len(units))
+    return [result for result in results if result is not None]
+
+
+def chunk_bounds(count: int, workers: int) -> list[tuple[int, int]]:
+    """[start, end) of consecutive chunks covering `count` units."""
+    if count <= 0:
+        return []
+    size = max(1, min(MAX_CHUNK, math.ceil(count / (workers * CHUNKS_PER_WORKER))))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _context() -> Any:
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _load_chunk(units: list[Unit], options: ScanOptions) -> bytes:
+    loaded = [load_unit(unit, options) for unit in units]
+    buffer = io.BytesIO()
+    _FragmentPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(loaded)
+    return buffer.getvalue()
+
+
+class _FragmentPickler(pickle.Pickler):
+    """Locations and Values are most of a fragment's objects: rebuilding them from their
+    fields is about twice as fast as pickle's generic path for slotted classes.  NO_VALUE
+    is compared by identity, so it must come back as the parent's own object."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is Location:
+            return Location, (obj.path, obj.line, obj.column, obj.end_line, obj.end_column)
+        if kind is Value:
+            return Value, (obj.value, obj.loc, obj.explicit)
+        if obj is NO_VALUE:
+            return "NO_VALUE"
+        return NotImplemented
