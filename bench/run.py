@@ -371,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {tool:<8} {theirs.median_wall:7.2f} s  cpu {theirs.median_cpu:6.2f} s  {theirs.peak_rss_mb:5.0f} MB", file=sys.stderr)
     info["load_after"] = _load()
     table = render_markdown(cases, results, info)
-    print(table)
+    sys.stdout.write(table)
     if args.markdown:
         _write(args.markdown, table)
     if args.json:

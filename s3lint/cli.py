@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--dump-model", action="store_true", help="print the common model of the given paths as JSON")
     add("--rules-dir", action="append", metavar="DIR", help="folder of custom YAML rules (repeatable)")
     add("--max-file-size", type=int, metavar="BYTES", help="skip files larger than this (default: 10 MiB)")
+    add("--file-timeout", type=float, metavar="SECONDS", help="skip a file or Terraform module that takes longer than this to read (default: 20; 0: no limit)")
     add("--jobs", "-j", type=int, metavar="N", help=argparse.SUPPRESS)  # reserved: the engine runs in one process
     add("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output (default: auto)")
     add("--no-color", dest="color", action="store_const", const="never", help="same as --color never")

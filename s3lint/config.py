@@ -28,6 +28,7 @@ CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
     "strict": bool,
     "warn-unused-ignores": bool,
     "max-file-size": int,
+    "file-timeout": (int, float),
     "baseline": str,
 }
 
@@ -121,8 +122,8 @@ def _normalize(table: dict[str, Any], path: str) -> dict[str, Any]:
             value = [str(value)]
         if expected is list and isinstance(value, list):
             value = [str(v) for v in value]
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            name = expected.__name__ if isinstance(expected, type) else "value"
+        if not isinstance(value, expected) or (expected in (int, (int, float)) and isinstance(value, bool)):
+            name = expected.__name__ if isinstance(expected, type) else "number"
             raise ConfigError(f"{path}: configuration key '{key}' must be a {name}")
         values[norm] = value
     if "fail-on" in values and values["fail-on"] not in SEVERITY_NAMES:

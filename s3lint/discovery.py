@@ -12,6 +12,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from s3lint.safe_read import UnreadableFile, is_within, read_regular
+
 SKIPPED_FOLDERS = frozenset({".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__"})
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".template")
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
@@ -24,6 +26,12 @@ class Discovered:
     documents: list[str] = field(default_factory=list)  # JSON/YAML files, sorted
     terraform_modules: list[str] = field(default_factory=list)  # module folders, sorted
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
+    # (path, reason) of files of ours that are not read: links that lead out of the scanned
+    # folder (a scanned tree must not make s3lint read, or quote, files elsewhere).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # folders not followed, for the user
+
+OUTSIDE_LINK = "skipped: a symbolic link to a file outside the scanned folder"
 
 
 def is_terraform_file(name: str) -> bool:
@@ -46,8 +54,9 @@ def is_excluded(path: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(c, p.rstrip("/")) for c in candidates for p in patterns)
 
 
-def _walk(top: str, exclude: list[str]) -> list[str]:
-    """Every file below `top`, skipping tool folders and hidden folders; never loops on links."""
+def _walk(top: str, exclude: list[str], root: str, result: Discovered) -> list[str]:
+    """Every file below `top`, skipping tool folders and hidden folders; never loops on links,
+    and never follows a link out of `root` (a link to `/` would walk the whole machine)."""
     found: list[str] = []
     seen: set[str] = set()
     stack = [top]
@@ -73,8 +82,15 @@ def _walk(top: str, exclude: list[str]) -> list[str]:
             if is_dir:
                 if entry.name in SKIPPED_FOLDERS or entry.name.startswith("."):
                     continue
+                if _is_link(entry) and not is_within(path, root):
+                    result.notes.append(f"{path}: a link to a folder outside the scanned folder; not followed")
+                    continue
                 subfolders.append(path)
             elif is_terraform_file(entry.name) or is_document_file(entry.name):
+                # Terraform files are confined by the Terraform loader, which lists its folders.
+                if is_document_file(entry.name) and _is_link(entry) and not is_within(path, root):
+                    result.skipped.append((path, OUTSIDE_LINK))
+                    continue
                 found.append(path)
         stack.extend(reversed(subfolders))
     return found
@@ -84,12 +100,18 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> Discovered:
     exclude = exclude or []
     result = Discovered()
     files: list[str] = []
+    cwd = os.getcwd()
     for given in paths:
+        root = confinement_root(given, cwd)
         if os.path.isdir(given):
-            files.extend(_walk(given, exclude))
+            files.extend(_walk(given, exclude, root, result))
         elif os.path.exists(given) or os.path.islink(given):
-            if not is_excluded(given, exclude):
-                files.append(given)
+            if is_excluded(given, exclude):
+                continue
+            if is_document_file(os.path.basename(given)) and os.path.islink(given) and not is_within(given, root):
+                result.skipped.append((given, OUTSIDE_LINK))
+                continue
+            files.append(given)
         else:
             result.missing.append(given)
     documents: set[str] = set()
@@ -103,6 +125,25 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> Discovered:
     result.documents = sorted(documents)
     result.terraform_modules = sorted(_root_modules(modules))
     return result
+
+
+def confinement_root(given: str, cwd: str) -> str:
+    """What links found under a named path may lead into: the current folder (the project)
+    when the path is written inside it, else the named folder itself (or a named file's
+    folder): a user who names a path outside the project chose to read it."""
+    absolute = os.path.abspath(given)
+    base = os.path.abspath(cwd)
+    if absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep):
+        return os.path.realpath(base)
+    real = os.path.realpath(given)
+    return real if os.path.isdir(real) else os.path.dirname(real)
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
 
 
 def _root_modules(modules: set[str]) -> set[str]:
@@ -124,10 +165,9 @@ def _local_module_sources(folder: str) -> list[str]:
     for name in names:
         if not is_terraform_file(name):
             continue
-        try:
-            with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
-                text = handle.read(2_000_000)
-        except OSError:
+        try:  # never open a pipe or device: a named pipe called main.tf would block for ever
+            text = read_regular(os.path.join(folder, name), 5_000_000).decode("utf-8", "replace")
+        except UnreadableFile:
             continue
         if "source" in text:
             sources.extend(_LOCAL_MODULE_SOURCE.findall(text))

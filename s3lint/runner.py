@@ -48,6 +48,7 @@ class Settings:
     dump_model: bool = False
     rules_dirs: list[str] = field(default_factory=list)
     max_file_size: int | None = None
+    file_timeout: float | None = None
     jobs: int | None = None
     color: str = "auto"
     debug: bool = False
@@ -105,6 +106,7 @@ class Settings:
             dump_model=args.dump_model,
             rules_dirs=(values.get("rules-dir", []) + (args.rules_dir or [])),
             max_file_size=args.max_file_size or values.get("max-file-size"),
+            file_timeout=args.file_timeout if args.file_timeout is not None else values.get("file-timeout"),
             jobs=args.jobs,
             color=args.color,
             debug=args.debug,
@@ -191,6 +193,7 @@ def exit_code(report: Report, settings: Settings) -> int:
 
 
 def _scan_options(settings: Settings, root: str) -> Any:
+    from s3lint.budget import DEFAULT_FILE_TIMEOUT
     from s3lint.engine import DEFAULT_MAX_FILE_SIZE, ScanOptions
 
     return ScanOptions(
@@ -199,6 +202,7 @@ def _scan_options(settings: Settings, root: str) -> Any:
         var_files=settings.var_files,
         variables=settings.variables,
         max_file_size=settings.max_file_size or DEFAULT_MAX_FILE_SIZE,
+        file_timeout=DEFAULT_FILE_TIMEOUT if settings.file_timeout is None else settings.file_timeout,
         debug=settings.debug,
         jobs=settings.jobs,
     )

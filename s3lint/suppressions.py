@@ -222,13 +222,17 @@ def _targets(
 # ---------------------------------------------------------------------------------------
 
 
+_MAX_COMMENT_SCAN_BYTES = 16 * 1024 * 1024
+
+
 def _read(path: str, root: str, cache: dict[str, str]) -> str:
     if path not in cache:
+        from s3lint.safe_read import UnreadableFile, read_regular
+
         full = path if os.path.isabs(path) else os.path.join(root, path)
-        try:
-            with open(full, encoding="utf-8", errors="replace") as handle:
-                cache[path] = handle.read()
-        except OSError:
+        try:  # files that failed to load may be pipes, devices or huge: read only what is safe
+            cache[path] = read_regular(full, _MAX_COMMENT_SCAN_BYTES).decode("utf-8", "replace")
+        except UnreadableFile:
             cache[path] = ""
     return cache[path]
 

@@ -1,0 +1,123 @@
+"""--jobs: a pool of workers loads large scans, small ones load in this process, and the
+report is byte-identical either way."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from s3lint import engine, parallel
+from s3lint.engine import MIN_UNITS_FOR_POOL, ScanOptions, load_paths, worker_count
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402 - bench/generate.py
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated tree with every format, large enough for the pool (~70 units)."""
+    folder = tmp_path_factory.mktemp("jobs") / "tree"
+    summary = generate.generate(str(folder), 140, seed=3)
+    assert summary["units"] >= MIN_UNITS_FOR_POOL
+    return folder
+
+
+def s3lint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "s3lint", "--no-progress", "--isolated", *args]
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif"])
+def test_the_report_does_not_depend_on_the_number_of_workers(tree: Path, output_format: str) -> None:
+    one = s3lint("--format", output_format, "--jobs", "1", ".", cwd=tree)
+    two = s3lint("--format", output_format, "--jobs", "2", ".", cwd=tree)
+    assert one.returncode == two.returncode == 1, one.stderr
+    assert '"rule_id"' in one.stdout or '"ruleId"' in one.stdout  # findings, not an empty report
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+
+
+def test_named_files_focus_the_report_the_same_way_with_workers(tree: Path) -> None:
+    named = sorted(str(p.relative_to(tree)) for p in (tree / "cloudformation").iterdir())[:2]
+    one = s3lint("--format", "json", "--jobs", "1", ".", *named, cwd=tree)
+    two = s3lint("--format", "json", "--jobs", "2", ".", *named, cwd=tree)
+    assert one.stdout == two.stdout and one.returncode == two.returncode
+
+
+def test_the_fixture_corpus_loads_the_same_in_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every loader's fragments survive the trip from a worker (pickling, NO_VALUE identity)."""
+    options = ScanOptions(root=str(FIXTURES), jobs=1)
+    here = load_paths([str(FIXTURES)], options)
+    monkeypatch.setattr(engine, "MIN_UNITS_FOR_POOL", 2)
+    pooled = load_paths([str(FIXTURES)], ScanOptions(root=str(FIXTURES), jobs=2))
+    assert repr(pooled.model) == repr(here.model)
+    assert pooled.texts == here.texts and pooled.paths == here.paths
+    assert len(here.model.buckets) > 50
+
+
+def test_a_pool_is_used_for_a_large_input_and_progress_reaches_the_end(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = parallel.load_in_pool
+
+    def spy(units, options, workers, progress=None):  # type: ignore[no-untyped-def]
+        calls.append(workers)
+        return real(units, options, workers, progress)
+
+    monkeypatch.setattr(parallel, "load_in_pool", spy)
+    seen: list[tuple[int, int]] = []
+    load_paths([str(tree)], ScanOptions(root=str(tree), jobs=2), progress=lambda done, total: seen.append((done, total)))
+    assert calls == [2]
+    assert seen[-1][0] == seen[-1][1] and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_a_small_input_loads_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a small input must not start a pool")
+
+    monkeypatch.setattr(parallel, "load_in_pool", no_pool)
+    generate.generate(str(tmp_path), 20, seed=3)
+    loaded = load_paths([str(tmp_path)], ScanOptions(root=str(tmp_path), jobs=8))
+    assert loaded.files_scanned >= 15 and loaded.model.buckets
+
+
+def test_a_dead_worker_costs_time_not_results(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1))
+
+    def dying_chunk(units, options):  # type: ignore[no-untyped-def]
+        os._exit(3)  # as if killed by the OOM killer
+
+    monkeypatch.setattr(parallel, "_load_chunk", dying_chunk)
+    pooled = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=2))
+    assert repr(pooled.model) == repr(here.model)
+
+
+@pytest.mark.parametrize(
+    ("jobs", "units", "expected"),
+    [
+        (None, MIN_UNITS_FOR_POOL - 1, 1),  # pre-commit: no pool whatever the CPUs
+        (8, MIN_UNITS_FOR_POOL - 1, 1),
+        (1, 10_000, 1),
+        (2, 10_000, 2),
+        (0, 10_000, os.cpu_count() or 1),
+        (None, 10_000, os.cpu_count() or 1),
+    ],
+)
+def test_worker_count(jobs: int | None, units: int, expected: int) -> None:
+    assert worker_count(jobs, units) == expected
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 48, 1000, 4999])
+def test_chunks_cover_every_unit_once_in_order(count: int) -> None:
+    bounds = parallel.chunk_bounds(count, 2)
+    covered = [i for start, end in bounds for i in range(start, end)]
+    assert covered == list(range(count))
+    assert all(end - start <= parallel.MAX_CHUNK for start, end in bounds)
