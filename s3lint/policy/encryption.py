@@ -34,6 +34,7 @@ from s3lint.policy.transport import (
     condition_outcome,
     review_statement,
 )
+from s3lint.policy.tri import conjunction
 
 SSE_HEADER = "s3:x-amz-server-side-encryption"
 SSE_KMS_KEY = "s3:x-amz-server-side-encryption-aws-kms-key-id"
@@ -101,13 +102,7 @@ def requires_sse_c(bucket: Bucket) -> list[SseCRequirement]:
             if condition is None:
                 continue
             review = review_statement(stmt, doc, bucket, SSE_C_REQUIREMENT)
-            certain = _and(review.qualifies, review.coverage[SOME_OBJECTS])
+            certain = conjunction(review.qualifies, review.coverage[SOME_OBJECTS])
             if certain is not False:
                 found.append(SseCRequirement(stmt, doc, condition, certain))
     return found
-
-
-def _and(*values: Optional[bool]) -> Optional[bool]:
-    if any(value is False for value in values):
-        return False
-    return None if any(value is None for value in values) else True

@@ -22,6 +22,7 @@ from s3lint.policy.conditions import string_matches
 from s3lint.policy.transport import effect_is
 from s3lint.source import Location
 from s3lint.symbols import PARTITION, SYMBOL_OPEN, is_only_symbol, is_unknown, render, symbol
+from s3lint.policy.tri import any_true, conjunction, negate
 
 Tri = Optional[bool]
 
@@ -104,33 +105,13 @@ def resource_scope(stmt: Statement) -> ResourceScope:
     scopes = [(value, pattern_scope(value.value)) for value in stmt.resources]
     if stmt.not_resource:
         # Everything except what is listed: broad unless a listed value is itself that broad.
-        excluded = [_tri_or(scope[i] for _, scope in scopes) for i in range(3)]
+        excluded = [any_true(scope[i] for _, scope in scopes) for i in range(3)]
         listed = ", ".join(f'"{render(v.value)}"' for v, _ in scopes[:3])
         text = f"NotResource (every resource except {listed})"
-        return ResourceScope(_tri_not(excluded[0]), _tri_not(excluded[1]), _tri_not(excluded[2]), where, text)
-    combined = [_tri_or(scope[i] for _, scope in scopes) for i in range(3)]
+        return ResourceScope(negate(excluded[0]), negate(excluded[1]), negate(excluded[2]), where, text)
+    combined = [any_true(scope[i] for _, scope in scopes) for i in range(3)]
     broad = next((value for value, scope in scopes if any(part is not False for part in scope)), stmt.resources[0])
     return ResourceScope(combined[0], combined[1], combined[2], broad.loc, f'Resource "{render(broad.value)}"')
-
-
-def _tri_or(values) -> Tri:  # type: ignore[no-untyped-def]
-    result: Tri = False
-    for value in values:
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
-
-
-def _tri_not(value: Tri) -> Tri:
-    return None if value is None else not value
-
-
-def _tri_and(*values: Tri) -> Tri:
-    if any(value is False for value in values):
-        return False
-    return None if any(value is None for value in values) else True
 
 
 def _action_value_for(stmt: Statement, wanted: frozenset[str], *, all_of: bool) -> Location:
@@ -165,13 +146,13 @@ def broad_s3_grants(doc: PolicyDocument) -> list[BroadGrant]:
         known = not is_unknown(actions)
         granted = actions if known else ALL_S3_ACTIONS
         every_action: Tri = (granted >= ALL_S3_ACTIONS) if known else None
-        full = _tri_and(effect, _tri_or([scope.all_buckets, scope.all_objects]), every_action)
+        full = conjunction(effect, any_true([scope.all_buckets, scope.all_objects]), every_action)
         make_public: dict[str, Tri] = {}
         for action in sorted(MAKE_PUBLIC_ACTIONS & granted):
             reach = scope.account if action in ACCOUNT_LEVEL_EXPOSERS else (
                 scope.all_objects if action in OBJECT_LEVEL_EXPOSERS else scope.all_buckets
             )
-            verdict = _tri_and(effect, reach, True if known else None)
+            verdict = conjunction(effect, reach, True if known else None)
             if verdict is not False:
                 make_public[action] = verdict
         if full is False and not make_public:

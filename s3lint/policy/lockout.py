@@ -26,6 +26,7 @@ from s3lint.policy.resources import names_in_resources
 from s3lint.policy.transport import BUCKET_ARN, DenyRequirement, Scenario, is_everyone, review_statement
 from s3lint.source import Location
 from s3lint.symbols import OUR_ACCOUNT, is_only_symbol, is_unknown, render, symbol
+from s3lint.policy.tri import conjunction
 
 Tri = Optional[bool]
 
@@ -87,19 +88,19 @@ def lockout_statements(
         if "Statement" in stmt.unknown_parts:
             continue  # a wholly unknown statement (merged from a variable) could be anything
         review = review_statement(stmt, doc, target, LOCKOUT_REQUIREMENT)
-        scope = _and(review.effect, review.condition, review.coverage[BUCKET_ARN])
+        scope = conjunction(review.effect, review.condition, review.coverage[BUCKET_ARN])
         if scope is False:
             continue
         actions = review.actions
         denied_all = not is_unknown(actions) and actions >= ALL_S3_ACTIONS
         if stmt.not_principal:
             verdict, reason, loc = _not_principal_lockout(stmt, our_accounts)
-            certain = _and(scope, review.actions_ok, verdict)
+            certain = conjunction(scope, review.actions_ok, verdict)
             if certain is not False:
                 found.append(Lockout(stmt, doc, "not_principal", certain, denied_all, reason, loc))
             continue
         everyone = is_everyone(stmt)
-        certain = _and(scope, review.actions_ok, everyone)
+        certain = conjunction(scope, review.actions_ok, everyone)
         if certain is not False:
             found.append(Lockout(stmt, doc, "everyone", certain, denied_all, "", stmt.loc))
         elif scope is True and everyone is True and not is_unknown(actions) and actions & POLICY_ADMIN_ACTIONS:
@@ -110,12 +111,6 @@ def lockout_statements(
             first, *rest = [stmt for stmt, _ in partial]
             found.append(Lockout(first, doc, "everyone", True, False, "", first.loc, together_with=rest))
     return found
-
-
-def _and(*values: Tri) -> Tri:
-    if any(value is False for value in values):
-        return False
-    return None if any(value is None for value in values) else True
 
 
 def _not_principal_lockout(stmt: Statement, our_accounts: frozenset[str]) -> tuple[Tri, str, Location]:

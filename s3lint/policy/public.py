@@ -31,6 +31,7 @@ from s3lint.policy.conditions import conditions_pin_when_denied, conditions_rest
 from s3lint.policy.principals import Principals, statement_principals
 from s3lint.policy.resources import Coverage, bucket_coverage
 from s3lint.symbols import is_unknown, render
+from s3lint.policy.tri import conjunction
 
 Tri = Optional[bool]
 PublicState = Literal["public", "not_public", "unknown"]
@@ -92,14 +93,6 @@ def statement_label(stmt: Statement) -> str:
     if stmt.sid:
         return f"statement \"{render(stmt.sid)}\""
     return f"statement {stmt.index + 1}"
-
-
-def _tri_and(*values: Tri) -> Tri:
-    if any(value is False for value in values):
-        return False
-    if all(value is True for value in values):
-        return True
-    return None
 
 
 def _effect(stmt: Statement) -> str:
@@ -174,7 +167,7 @@ def _denial(stmt: Statement, access_point: bool) -> _Denial | None:
         # Deny to everyone except the listed: only the listed get through, so it shuts out
         # the public unless one of them is itself public.
         listed_public = [info.everyone for info in principals.entries]
-        shuts_public: Tri = _tri_and(*[None if v is None else not v for v in listed_public]) if listed_public else True
+        shuts_public: Tri = conjunction(*[None if v is None else not v for v in listed_public]) if listed_public else True
     else:
         shuts_public = principals.everyone
     if shuts_public is False:
@@ -196,7 +189,7 @@ def _deny_covers(grant: _Grant, denial: _Denial, bucket: Bucket | None, access_p
         need_objects = grant.coverage.some_objects
         bucket_ok: Tri = True if need_bucket is False else deny.bucket_arn
         objects_ok: Tri = True if need_objects is False else deny.objects
-        return _tri_and(bucket_ok, objects_ok)
+        return conjunction(bucket_ok, objects_ok)
     return _patterns_cover(grant.stmt, denial.stmt)
 
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Optional
 
 from s3lint.model import Bucket, PolicyDocument, Statement
 from s3lint.symbols import PARTITION, SYMBOL_CLOSE, SYMBOL_OPEN, is_unknown, symbol
+from s3lint.policy.tri import all_true, any_true, negate
 
 Tri = Optional[bool]  # True, False, or None for unknown
 
@@ -54,7 +55,7 @@ class Coverage:
     @property
     def anything(self) -> Tri:
         """Does the statement apply to the bucket or to any of its objects?"""
-        return _or([self.bucket_arn, self.some_objects])
+        return any_true([self.bucket_arn, self.some_objects])
 
 
 def _tokenize_pattern(text: str) -> list[Token]:
@@ -203,30 +204,6 @@ def _match(pattern: list[Token], target: list[Token]) -> Tri:
     return None if _glob_match(pattern, target, possible=True, shared=shared) else False
 
 
-def _or(values: Iterable[Tri]) -> Tri:
-    result: Tri = False
-    for value in values:
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
-
-
-def _and(values: Iterable[Tri]) -> Tri:
-    result: Tri = True
-    for value in values:
-        if value is False:
-            return False
-        if value is None:
-            result = None
-    return result
-
-
-def _not(value: Tri) -> Tri:
-    return None if value is None else not value
-
-
 def pattern_coverage(pattern: object, bucket: Bucket) -> Coverage:
     """What one Resource value covers of the bucket (ignoring NotResource)."""
     if is_unknown(pattern) or not isinstance(pattern, str):
@@ -251,15 +228,15 @@ def bucket_coverage(stmt: Statement, bucket: Bucket) -> Coverage:
     per_pattern = [pattern_coverage(value.value, bucket) for value in stmt.resources]
     if not stmt.not_resource:
         return Coverage(
-            _or(c.bucket_arn for c in per_pattern),
-            _or(c.objects for c in per_pattern),
-            _or(c.some_objects for c in per_pattern),
+            any_true(c.bucket_arn for c in per_pattern),
+            any_true(c.objects for c in per_pattern),
+            any_true(c.some_objects for c in per_pattern),
         )
     # NotResource: the statement applies to whatever no pattern matches.
     return Coverage(
-        _and(_not(c.bucket_arn) for c in per_pattern),
-        _and(_not(c.some_objects) for c in per_pattern),
-        _and(_not(c.objects) for c in per_pattern),
+        all_true(negate(c.bucket_arn) for c in per_pattern),
+        all_true(negate(c.some_objects) for c in per_pattern),
+        all_true(negate(c.objects) for c in per_pattern),
     )
 
 

@@ -43,6 +43,7 @@ from s3lint.policy.principals import statement_principals
 from s3lint.policy.resources import Coverage, bucket_coverage
 from s3lint.source import Location
 from s3lint.symbols import has_symbol, is_unknown, render
+from s3lint.policy.tri import all_true
 
 Tri = Optional[bool]
 
@@ -124,12 +125,12 @@ class StatementReview:
     @property
     def gate(self) -> Tri:
         """Deny, from the required principals, for every request of the scenario."""
-        return _and([self.effect, self.principal, self.condition])
+        return all_true([self.effect, self.principal, self.condition])
 
     @property
     def qualifies(self) -> Tri:
         """This statement alone is the required deny (resources aside)."""
-        return _and([self.gate, self.actions_ok])
+        return all_true([self.gate, self.actions_ok])
 
     def definite_shortfalls(self) -> list[Shortfall]:
         return [s for s in self.shortfalls if s.definite]
@@ -289,26 +290,6 @@ def condition_outcome(condition: Condition, scenario: Scenario) -> str:
 # ---------------------------------------------------------------------------------------
 # One statement against a requirement
 # ---------------------------------------------------------------------------------------
-
-
-def _or(values: Iterable[Tri]) -> Tri:
-    result: Tri = False
-    for value in values:
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
-
-
-def _and(values: Iterable[Tri]) -> Tri:
-    result: Tri = True
-    for value in values:
-        if value is False:
-            return False
-        if value is None:
-            result = None
-    return result
 
 
 def is_everyone(stmt: Statement) -> Tri:
