@@ -15,7 +15,7 @@ import math
 import pickle
 from typing import Any, Callable
 
-from s3lint.engine import ScanOptions, Unit, load_unit
+from s3lint.engine import DOCUMENT, TERRAFORM_MODULE, ScanOptions, Unit, load_unit
 from s3lint.model import Fragment, Value
 from s3lint.source import Location
 from s3lint.symbols import NO_VALUE
@@ -43,7 +43,10 @@ def load_in_pool(
     chunks = chunk_bounds(len(units), workers)
     results: list[Loaded | None] = [None] * len(units)
     done = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    context = _context()
+    if context.get_start_method() == "fork":
+        _import_loaders({kind for kind, _ in units})
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(_load_chunk, units[start:end], options): (start, end) for start, end in chunks}
         for future in as_completed(futures):
             start, end = futures[future]
@@ -72,6 +75,24 @@ def _context() -> Any:
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
+
+
+def _import_loaders(kinds: set[str]) -> None:
+    """Import the parsers once here, before forking, rather than once in every worker."""
+    import importlib
+
+    names = []
+    if DOCUMENT in kinds:
+        names += ["s3lint.loaders.yaml_source", "s3lint.loaders.json_source", "s3lint.loaders.cloudformation",
+                  "s3lint.loaders.policy_json", "s3lint.policy.document"]
+    if TERRAFORM_MODULE in kinds:
+        names += ["s3lint.loaders.terraform", "s3lint.loaders.terraform.module", "s3lint.loaders.terraform.evaluate",
+                  "s3lint.loaders.terraform.aws", "tree_sitter", "tree_sitter_hcl"]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # the worker that needs it reports the problem for its file
 
 
 def _load_chunk(units: list[Unit], options: ScanOptions) -> bytes:

@@ -16,7 +16,7 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
         if trail.is_logging is not None and trail.is_logging.is_false():
             yield Finding(
                 RULE_ID,
-                f"trail '{trail.address}' is not logging (IsLogging is false), so it records no S3 data events",
+                f"trail '{trail.address}' has logging turned off, so it records no S3 data events",
                 trail.is_logging.loc,
                 trail.address,
             )

@@ -485,6 +485,11 @@ def _role(mapper: Mapper, instance: ResourceInstance) -> None:
 def _cloudtrail(mapper: Mapper, instance: ResourceInstance) -> None:
     view = mapper.view(instance)
     trail = Trail(instance.address, view.header(), [])
+    if view.has("enable_logging"):
+        trail.is_logging = view.value("enable_logging", True, to_model_bool)
+    first_selector = view.first("event_selector") or view.first("advanced_event_selector")
+    if first_selector is not None:
+        trail.selectors_loc = first_selector.header()
     for selector in view.blocks("event_selector"):
         read_write = selector.raw("read_write_type")
         for resource in selector.blocks("data_resource"):

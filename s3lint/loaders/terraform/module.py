@@ -133,8 +133,10 @@ def read_config(folder: str) -> ModuleConfig:
 
 # Parsed files, shared by every load in this process: the engine loads one root module per
 # folder, and examples/ folders all read the same module through `source = "../.."`.
+# A parsed file keeps its syntax tree (bodies are converted lazily): ~100 KB a file, so the
+# cache stays small; neighbouring folders, which share modules, are loaded one after another.
 _PARSED: dict[tuple[str, int, int], hcl.ParsedFile] = {}
-MAX_CACHED_FILES = 5_000
+MAX_CACHED_FILES = 128
 
 
 def read_file(path: str) -> hcl.ParsedFile | None:
