@@ -43,7 +43,8 @@ CHECKOV_S3_CHECKS = (
     "CKV_AWS_56,CKV_AWS_57,CKV_AWS_70,CKV_AWS_93,CKV_AWS_145,CKV_AWS_375,CKV_AWS_379,CKV2_AWS_6"
 )
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".template")
-SAMPLE_INTERVAL = 0.005  # seconds between memory samples
+SAMPLE_INTERVAL = 0.02  # seconds between memory samples (each costs ~0.2 ms of CPU)
+LARGE_TREE = 10_000  # files: trees larger than this are timed --large-runs times
 
 
 @dataclass
@@ -288,7 +289,8 @@ def render_markdown(cases: list[Case], results: list[Measure], info: dict) -> st
     notes = [f"- {m.tool} on {m.case}: {m.note}" for m in results if m.note]
     footer = [
         "",
-        f"Machine: {info['cpus']} CPUs, {info['platform']}, Python {info['python']}; "
+        f"Machine: {info['cpus']} CPUs, {info['platform']}, Python {info['python']} "
+        f"(`python -c pass`: {info['python_start']:.3f} s); "
         f"load average {info['load_before']} before, {info['load_after']} after.",
         "Peers: " + (", ".join(f"{name} {version}" for name, version in info["peer_versions"].items()) or "none found") + ".",
         f"Command: `{info['command']}`",
@@ -319,6 +321,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH", help="also time this tree")
     parser.add_argument("--no-pre-commit", action="store_true", help="leave out the one-file cases")
     parser.add_argument("--runs", type=int, default=5, help="runs of s3lint per case (median)")
+    parser.add_argument("--large-runs", type=int, default=1, help=f"runs of s3lint on trees of more than {LARGE_TREE:,} files")
     parser.add_argument("--peer-runs", type=int, default=1, help="runs of each peer per case")
     parser.add_argument("--peer-max-files", type=int, default=5000, help="do not run peers on larger trees")
     parser.add_argument("--jobs", type=int, default=None, help="pass --jobs to s3lint")
@@ -326,6 +329,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--checkov", help="path of the checkov executable (e.g. in its own venv)")
     parser.add_argument("--trivy", help="path of the trivy executable")
     parser.add_argument("--cfn-lint", dest="cfn_lint", help="path of the cfn-lint executable")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="do not write s3lint's bytecode first (times the uncompiled case)")
     parser.add_argument("--work-dir", default=os.path.join(tempfile.gettempdir(), "s3lint-bench"))
     parser.add_argument("--markdown", help="write the table here too")
     parser.add_argument("--json", help="write every measurement here")
@@ -346,19 +351,26 @@ def main(argv: list[str] | None = None) -> int:
         folder = synthetic_tree(args.work_dir, size, args.seed)
         cases.append(Case(f"synthetic {size:,}", [folder], count_inputs([folder])))
 
+    if not args.no_compile:
+        # As installed by pip, which writes bytecode: without it (PYTHONDONTWRITEBYTECODE set,
+        # or a stale __pycache__) every run compiles s3lint's modules again.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(PROJECT, "s3lint")], env=env, check=False)
     peers = find_peers(args.peers, {"checkov": args.checkov, "trivy": args.trivy, "cfn-lint": args.cfn_lint})
     info = {
         "cpus": os.cpu_count(),
         "platform": platform.platform(terse=True),
         "python": platform.python_version(),
         "load_before": _load(),
+        "python_start": round(statistics.median(run_once([sys.executable, "-c", "pass"], PROJECT)[0] for _ in range(5)), 3),
         "peer_versions": {name: tool_version(path) for name, path in peers.items()},
         "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
     }
     results: list[Measure] = []
     for case in cases:
         print(f"bench: {case.name} ({case.files} files)", file=sys.stderr)
-        ours = measure("s3lint", case, s3lint_command(case, args.jobs), args.runs, PROJECT)
+        runs = args.runs if case.files <= LARGE_TREE else min(args.runs, args.large_runs)
+        ours = measure("s3lint", case, s3lint_command(case, args.jobs), runs, PROJECT)
         results.append(ours)
         print(f"  s3lint   {ours.median_wall:7.2f} s  cpu {ours.median_cpu:6.2f} s  {ours.peak_rss_mb:5.0f} MB", file=sys.stderr)
         if case.files > args.peer_max_files:

@@ -77,8 +77,8 @@ def _walk(top: str, exclude: list[str], root: str, result: Discovered) -> list[s
                 continue
             try:
                 is_dir = entry.is_dir()
-            except OSError:
-                continue
+            except OSError:  # a loop of links: a file of ours is still named, and reported
+                is_dir = False
             if is_dir:
                 if entry.name in SKIPPED_FOLDERS or entry.name.startswith("."):
                     continue
@@ -149,11 +149,32 @@ def _is_link(entry: os.DirEntry) -> bool:
 def _root_modules(modules: set[str]) -> set[str]:
     """Leave out folders that another scanned folder calls as a local module: they are
     evaluated through their caller, with its arguments, and reported once."""
-    called: set[str] = set()
-    for folder in modules:
-        for source in _local_module_sources(folder):
-            called.add(os.path.normpath(os.path.join(folder, source)))
-    return {m for m in modules if m not in called} or modules
+    calls = {
+        folder: {os.path.normpath(os.path.join(folder, source)) for source in _local_module_sources(folder)}
+        for folder in modules
+    }
+    called = set().union(*calls.values()) if calls else set()
+    roots = {m for m in modules if m not in called}
+    # Folders that are called only from among themselves (a folder calling itself, two
+    # calling each other) have no caller to be read through: the first of each such group
+    # is read as a root, or its findings would be lost.
+    reached = _reachable(roots, calls)
+    for folder in sorted(modules):
+        if folder not in reached:
+            roots.add(folder)
+            reached |= _reachable({folder}, calls)
+    return roots
+
+
+def _reachable(starts: set[str], calls: dict[str, set[str]]) -> set[str]:
+    reached = set(starts)
+    stack = list(starts)
+    while stack:
+        for callee in calls.get(stack.pop(), ()):
+            if callee not in reached:
+                reached.add(callee)
+                stack.append(callee)
+    return reached
 
 
 def _local_module_sources(folder: str) -> list[str]:

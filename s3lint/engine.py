@@ -25,8 +25,11 @@ from s3lint.source import Location, SourceError
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
-# Cheap tests on the text before parsing: a file with none of these cannot be ours.
-_CLOUDFORMATION_MARKERS = ("AWS::", "AWSTemplateFormatVersion")
+# Cheap tests on the text before parsing: a file with none of these cannot be ours.  A
+# CloudFormation template matters only if it declares a resource the model knows (S3 in all
+# its forms, IAM, CloudTrail, SAM) or a policy; a template of queues and functions alone is
+# not read at all (a third of the documents of a typical repository, see docs/performance.md).
+_CLOUDFORMATION_MARKERS = ("AWS::S3", "AWS::IAM::", "AWS::CloudTrail::", "AWS::Serverless::")
 _POLICY_MARKERS = ("Statement",)
 _PLAN_MARKERS = ("planned_values", "resource_changes")
 
@@ -140,7 +143,9 @@ MIN_UNITS_FOR_POOL = 48
 def worker_count(jobs: int | None, units: int) -> int:
     """How many processes load `units` units of work (1: this process, no pool).  `jobs` is
     a maximum (None or 0: one per CPU): a small input loads here whatever it says."""
-    if units < MIN_UNITS_FOR_POOL:
+    if units < MIN_UNITS_FOR_POOL or not hasattr(os, "fork"):
+        # Without fork (Windows), workers would be spawned and re-run `python -m s3lint`'s
+        # entry point; the scan loads here instead.
         return 1
     wanted = jobs if jobs is not None and jobs > 0 else (os.cpu_count() or 1)
     return max(1, min(wanted, units))
@@ -304,12 +309,12 @@ def _load_tree(tree: Any, shown: str, text: str) -> Fragment | None:
     from s3lint.loaders import cloudformation
 
     if cloudformation.is_cloudformation(tree):
-        return cloudformation.load_cloudformation(tree, shown)
+        return _with_duplicate_keys(cloudformation.load_cloudformation(tree, shown), tree, shown)
     if "planned_values" in text or "resource_changes" in text:
         from s3lint.loaders import tfplan
 
         if tfplan.is_terraform_plan(tree):
-            return tfplan.load_plan(tree, shown)
+            return _with_duplicate_keys(tfplan.load_plan(tree, shown), tree, shown)
     from s3lint.loaders import policy_json
 
     if policy_json.is_policy_document(tree):
@@ -317,9 +322,41 @@ def _load_tree(tree: Any, shown: str, text: str) -> Fragment | None:
     return None
 
 
+def _with_duplicate_keys(fragment: Fragment, tree: Any, shown: str) -> Fragment:
+    """A key written twice is legal to the parsers and the last one wins, as in
+    CloudFormation; it is almost always a mistake (a bad merge), so each repeat is reported.
+    Policy files are left to S3060, which reports their duplicate keys already."""
+    from s3lint.source import duplicate_keys
+
+    for key, (line, column) in duplicate_keys(tree):
+        fragment.errors.append(LoadError(shown, f"duplicate key {str(key)!r}: only the last one counts", line, column))
+    return fragment
+
+
+# A root module none of whose files names one of these declares nothing the model knows
+# and calls no module that could: nothing in it can feed an S3 resource, so it is not read.
+# (A folder that names any of them is read whole: its variables and locals may matter.)
+_TERRAFORM_MARKERS = (b"aws_s3", b"aws_iam", b"aws_cloudtrail", b"module")
+
+
+def terraform_module_matters(folder: str, max_size: int) -> bool:
+    from s3lint.safe_read import UnreadableFile, read_regular
+
+    for path in _terraform_files(folder):
+        try:
+            data = read_regular(path, max_size)
+        except UnreadableFile:
+            return True  # the loader reports it
+        if any(marker in data for marker in _TERRAFORM_MARKERS):
+            return True
+    return False
+
+
 def load_terraform_module(folder: str, options: ScanOptions, texts: dict[str, str]) -> Fragment:
     from s3lint.loaders.terraform import load_module
 
+    if not terraform_module_matters(folder, options.max_file_size):
+        return Fragment()
     return load_module(
         folder,
         root=os.path.abspath(options.root),

@@ -2,8 +2,8 @@
 
 Each worker loads a chunk of consecutive units and sends back their fragments; the parent
 puts the chunks back in the order of the units, so that linking, and so the report, is the
-same as a load in one process.  Workers are forked where the platform can (they start in a
-few milliseconds and inherit every imported module), spawned elsewhere.
+same as a load in one process.  Workers are forked: they start in a few milliseconds and
+inherit every imported module (without fork, `engine.worker_count` keeps the load here).
 
 Imported only when a scan is large enough to use the pool.
 """
@@ -44,8 +44,7 @@ def load_in_pool(
     results: list[Loaded | None] = [None] * len(units)
     done = 0
     context = _context()
-    if context.get_start_method() == "fork":
-        _import_loaders({kind for kind, _ in units})
+    _import_loaders({kind for kind, _ in units})
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(_load_chunk, units[start:end], options): (start, end) for start, end in chunks}
         for future in as_completed(futures):
@@ -72,9 +71,7 @@ def chunk_bounds(count: int, workers: int) -> list[tuple[int, int]]:
 def _context() -> Any:
     import multiprocessing
 
-    if "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+    return multiprocessing.get_context("fork")  # engine.worker_count asks for no pool without fork
 
 
 def _import_loaders(kinds: set[str]) -> None:

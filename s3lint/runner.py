@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # the model is imported only when something is scanned
     from s3lint.model import Finding
     from s3lint.report import Report
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 UNUSED_SUPPRESSION_RULE = "S3090"
 PARSE_ERROR_RULE = "S3000"
 
@@ -270,11 +272,13 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
         override = settings.severity_overrides.get(finding.rule_id)
         rule = rules.get(finding.rule_id)
         finding.severity = override or finding.severity or (rule.severity if rule else "high")
-    notes = list(loaded.model.notes)
+    findings = [_printable_finding(f) for f in findings]
+    notes = [_printable(note) for note in loaded.model.notes]
+    errors = [_printable_error(error) for error in loaded.model.errors]
     if settings.baseline and not settings.write_baseline:
         from s3lint.baseline import filter_baseline
 
-        scanned = {path for path in loaded.paths if loaded.in_focus(path)}
+        scanned = {_printable(path) for path in loaded.paths if loaded.in_focus(path)}
         findings, outcome = filter_baseline(settings.baseline, findings, scanned)
         notes.extend(outcome.notes(settings.baseline))
     findings.sort(key=finding_sort_key)
@@ -282,14 +286,47 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
     shown_rules = {rule_id: rules[rule_id] for rule_id in rules if rule_id in selected or rule_id in used}
     return Report(
         findings=findings,
-        errors=loaded.model.errors,
+        errors=errors,
         rules=shown_rules,
-        root=root,
+        root=_printable(root),
         files_scanned=loaded.files_scanned,
         version=__version__,
         notes=notes,
-        files=loaded.paths,
+        files=[_printable(path) for path in loaded.paths],
     )
+
+
+def _printable(text: str) -> str:
+    """Text that can be written out as UTF-8.  A file name that is not UTF-8 reaches Python
+    with its bad bytes as lone surrogates, which would fail the whole report (JSON, SARIF,
+    fingerprints): they are shown as U+FFFD, as `ls` shows them."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that does not stand for a byte
+        return _SURROGATE.sub("\ufffd", text)
+
+
+def _printable_finding(finding: Finding) -> Finding:
+    from dataclasses import replace
+
+    texts = (finding.message, finding.resource, finding.key, finding.loc.path)
+    if not any(_SURROGATE.search(text) for text in texts if isinstance(text, str)):
+        return finding
+    finding.message = _printable(finding.message)
+    finding.resource = _printable(finding.resource)
+    finding.key = _printable(finding.key)
+    finding.loc = replace(finding.loc, path=_printable(finding.loc.path))
+    return finding
+
+
+def _printable_error(error: Any) -> Any:
+    if not (_SURROGATE.search(error.path) or _SURROGATE.search(error.message)):
+        return error
+    from s3lint.model import LoadError
+
+    return LoadError(_printable(error.path), _printable(error.message), error.line, error.column)
 
 
 def _isatty(stream: Any) -> bool:

@@ -117,3 +117,21 @@ class SourceError(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+def duplicate_keys(tree: Any) -> list[tuple[Any, Pos]]:
+    """Every key written more than once in one mapping of a located tree, with the position
+    of each repeat (the last one wins), in document order.  Walks with an explicit stack and
+    visits a node shared by YAML aliases once."""
+    found: list[tuple[Any, Pos]] = []
+    seen: set[int] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (dict, list)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, LDict):
+            found.extend(node.duplicate_keys)
+        stack.extend(node.values() if isinstance(node, dict) else node)
+    return sorted(found, key=lambda item: item[1])

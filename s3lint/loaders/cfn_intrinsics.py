@@ -28,6 +28,7 @@ from s3lint.symbols import NO_VALUE, Unknown, has_symbol, is_unknown, symbol
 MAX_DEPTH = 100  # intrinsics and data nested deeper than this are not resolved
 MAX_CHAIN = 32  # conditions naming conditions, bucket names built from bucket names
 MAX_ALTERNATIVES = 16  # beyond this many combinations a string becomes one opaque symbol
+MAX_TEXT = 1_000_000  # characters in one string built by Fn::Sub / Fn::Join
 
 BUCKET_TYPE = "AWS::S3::Bucket"
 PSEUDO_PARAMETERS = frozenset(
@@ -326,13 +327,26 @@ class Resolver:
         return self._concat(parts, pos)
 
     def _concat(self, parts: list[Any], pos: Pos) -> Any:
-        """Join resolved parts into one string, or an `Unknown` over a few possible strings."""
-        options = [""]
+        """Join resolved parts into one string, or an `Unknown` over a few possible strings.
+
+        Each option is kept as a list of pieces and joined once at the end (adding to a
+        string part by part is quadratic), and a string longer than `MAX_TEXT` is not built:
+        bucket names built from bucket names built from ... double at every step."""
+        pieces: list[list[str]] = [[]]
+        length = 0
         for part in parts:
             choices = self._string_choices(part, pos)
-            if len(options) * len(choices) > MAX_ALTERNATIVES:
+            if len(pieces) * len(choices) > MAX_ALTERNATIVES:
                 choices = [self._symbol_for(part, pos)]
-            options = [option + choice for option in options for choice in choices]
+            length += max((len(choice) for choice in choices), default=0)
+            if length > MAX_TEXT:
+                return _unknown("a string too long to resolve", pos)
+            if len(choices) == 1:
+                for option in pieces:
+                    option.append(choices[0])
+            else:
+                pieces = [option + [choice] for option in pieces for choice in choices]
+        options = ["".join(option) for option in pieces]
         if len(options) == 1:
             return LStr(options[0], *pos)
         unique = list(dict.fromkeys(options))

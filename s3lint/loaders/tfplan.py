@@ -83,16 +83,21 @@ def _planned_resources(tree: dict) -> Iterator[dict]:
     stack = [root] if isinstance(root, dict) else []
     while stack:
         module = stack.pop()
-        for resource in module.get("resources") or []:
+        for resource in _as_list(module.get("resources")):
             if isinstance(resource, dict) and isinstance(resource.get("address"), str) and isinstance(resource.get("type"), str):
                 yield resource
-        children = module.get("child_modules") or []
+        children = _as_list(module.get("child_modules"))
         stack.extend(reversed([c for c in children if isinstance(c, dict)]))
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A section that should be a list; anything else (a hand-edited plan) counts as empty."""
+    return value if isinstance(value, list) else []
 
 
 def _changes(tree: dict) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for change in tree.get("resource_changes") or []:
+    for change in _as_list(tree.get("resource_changes")):
         if isinstance(change, dict) and isinstance(change.get("address"), str) and isinstance(change.get("change"), dict):
             out[change["address"]] = change["change"]
     return out
@@ -106,7 +111,7 @@ def _configuration(tree: dict) -> dict[tuple[str, str], dict]:
     stack: list[tuple[str, Any]] = [("", root)] if isinstance(root, dict) else []
     while stack:
         prefix, module = stack.pop()
-        for resource in module.get("resources") or []:
+        for resource in _as_list(module.get("resources")):
             if isinstance(resource, dict) and isinstance(resource.get("address"), str):
                 expressions = resource.get("expressions")
                 out[(prefix, resource["address"])] = expressions if isinstance(expressions, dict) else {}

@@ -149,6 +149,9 @@ def rolling_line_hashes(text: str) -> list[str]:
     return hashes
 
 
+MAX_HASHED_FILE_BYTES = 64 * 1024 * 1024  # above any --max-file-size in use; bigger files get no line hashes
+
+
 class LineHasher:
     """Line hashes for the files under one root, each file read and hashed once."""
 
@@ -162,10 +165,12 @@ class LineHasher:
 
         Decoded as UTF-8 with bad bytes replaced by U+FFFD, as Node does for the action."""
         if path not in self._texts:
+            from s3lint.safe_read import UnreadableFile, read_regular
+
             full = Path(path) if Path(path).is_absolute() else self.root / path
-            try:
-                self._texts[path] = full.read_bytes().decode("utf-8", errors="replace")
-            except OSError:
+            try:  # a file that failed to load may be a pipe, a device or huge: read only what is safe
+                self._texts[path] = read_regular(str(full), MAX_HASHED_FILE_BYTES).decode("utf-8", errors="replace")
+            except UnreadableFile:
                 self._texts[path] = None
         return self._texts[path]
 

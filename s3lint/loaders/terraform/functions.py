@@ -392,12 +392,10 @@ def _toset(ev: Evaluator, scope: Scope, args: list[Any]) -> Any:
 
 def _distinct_sorted(items: list[Any]) -> list[Any]:
     """A Terraform set: no duplicates; strings come out in lexical order."""
-    out: list[Any] = []
     for item in items:
         if isinstance(item, Unknown):
             return TfUnknown("a set with an unknown element")  # type: ignore[return-value]
-        if not any(equals(item, seen) is True for seen in out):
-            out.append(item)
+    out = _unique(items)
     if all(isinstance(item, str) for item in out):
         out.sort(key=str)
     return HList(out)
@@ -491,12 +489,55 @@ def _compact(ev: Evaluator, scope: Scope, args: list[Any]) -> Any:
 
 def _distinct(ev: Evaluator, scope: Scope, args: list[Any]) -> Any:
     _arity(args, 1)
+    items = _list(args[0])
+    ev.guard(len(items))
+    return HList(_unique(items))
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    """The items without those `equals` calls equal to an earlier one, first ones kept.
+
+    Known values are compared through a hashable key, so that `toset(range(10000))` is not
+    fifty million comparisons; only values holding something unknown are compared pairwise,
+    among themselves (such a value is never equal to a fully known one)."""
     out: list[Any] = []
-    for item in _list(args[0]):
-        ev.guard()
-        if not any(equals(item, seen) is True for seen in out):
+    keys: set[Any] = set()
+    unkeyed: list[Any] = []
+    for item in items:
+        key = _hash_key(item)
+        if key is None:
+            if not any(equals(item, seen) is True for seen in unkeyed):
+                unkeyed.append(item)
+                out.append(item)
+        elif key not in keys:
+            keys.add(key)
             out.append(item)
-    return HList(out)
+    return out
+
+
+_KEY_DEPTH = 32  # deeper values are compared pairwise
+
+
+def _hash_key(value: Any, depth: int = 0) -> Any:
+    """A hashable key equal for values `equals` calls equal; None when the value holds
+    anything unknown (or is too deep to key)."""
+    if isinstance(value, str):
+        return ("s", str(value))  # `equals` holds two strings equal exactly when their text is
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, (int, float)):
+        return None if value != value else ("n", value)  # NaN equals nothing
+    if value is None:
+        return ("z",)
+    if depth >= _KEY_DEPTH:
+        return None
+    if isinstance(value, list):
+        keys = [_hash_key(item, depth + 1) for item in value]
+        return None if any(k is None for k in keys) else ("l", tuple(keys))
+    if isinstance(value, dict):
+        pairs = [(str(k), _hash_key(v, depth + 1)) for k, v in value.items()]
+        return None if any(k is None for _, k in pairs) else ("d", frozenset(pairs))
+    return None
 
 
 def _one(ev: Evaluator, scope: Scope, args: list[Any]) -> Any:

@@ -28,6 +28,7 @@ from s3lint.loaders.terraform.evaluate import (
     to_string,
 )
 from s3lint.model import LoadError
+from s3lint.safe_read import UnreadableFile, is_within, kind_of, read_regular
 from s3lint.symbols import Unknown
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 5_000_000
 MAX_MODULE_DEPTH = 10
 MAX_INSTANCES = 1_000  # instances of one resource or module call
+MAX_TOTAL_MODULES = 2_000  # module instances in one root module's tree
 
 META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
@@ -115,7 +117,12 @@ def _is_override(name: str) -> bool:
     return stem == "override.tf" or stem.endswith("_override.tf")
 
 
-def read_config(folder: str) -> ModuleConfig:
+OUTSIDE_LINK = "skipped: a symbolic link to a file outside the scanned folder"
+
+
+def read_config(folder: str, root: str | None = None) -> ModuleConfig:
+    """The folder's Terraform files; with `root`, a file that is a link leading out of the
+    scanned folder is not read (its text could end up quoted in an error message)."""
     config = ModuleConfig(folder)
     try:
         names = sorted(name for name in os.listdir(folder) if is_terraform_file(name))
@@ -125,6 +132,9 @@ def read_config(folder: str) -> ModuleConfig:
     ordered = [n for n in names if not _is_override(n)] + [n for n in names if _is_override(n)]
     for name in ordered:
         path = os.path.join(folder, name) if folder not in ("", ".") else name
+        if root is not None and os.path.islink(path) and not is_within(path, root):
+            config.errors.append(LoadError(path, OUTSIDE_LINK))
+            continue
         parsed = read_file(path)
         if parsed is not None:
             config.add(parsed, _is_override(name))
@@ -144,8 +154,10 @@ def read_file(path: str) -> hcl.ParsedFile | None:
         info = os.stat(path)
     except OSError:
         return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
+    if not stat.S_ISREG(info.st_mode):  # a pipe would block, a device never end
+        parsed = hcl.ParsedFile(path)
+        parsed.errors.append(LoadError(path, f"skipped: {kind_of(info.st_mode)}, not a regular file"))
+        return parsed
     key = (os.path.normpath(path), info.st_mtime_ns, info.st_size)
     parsed = _PARSED.get(key)
     if parsed is None:
@@ -159,19 +171,33 @@ def read_file(path: str) -> hcl.ParsedFile | None:
 
 def _read_file(path: str) -> hcl.ParsedFile | None:
     try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            parsed = hcl.ParsedFile(path)
-            parsed.errors.append(LoadError(path, f"file larger than {MAX_FILE_BYTES} bytes, not read"))
-            return parsed
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
+        data = read_regular(path, MAX_FILE_BYTES)
+    except UnreadableFile as error:
         parsed = hcl.ParsedFile(path)
-        parsed.errors.append(LoadError(path, f"cannot read the file: {error.strerror}"))
+        parsed.errors.append(LoadError(path, error.message))
         return parsed
     if path.endswith(".json"):
         return _parse_json_file(path, data)
+    problem = _not_utf8_text(data)
+    if problem is not None:  # Terraform reads only UTF-8; tree-sitter would guess at the rest
+        parsed = hcl.ParsedFile(path)
+        parsed.errors.append(LoadError(path, problem[0], problem[1], 1))
+        return parsed
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a UTF-8 BOM: columns on the first line count from after it
     return hcl.parse_hcl(path, data)
+
+
+def _not_utf8_text(data: bytes) -> tuple[str, int] | None:
+    """(message, line) when `data` is not UTF-8 text, as the engine words it for documents."""
+    if b"\0" in data[:8192]:
+        return "binary file, not text", 1
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return f"not valid UTF-8 text (byte 0x{data[error.start]:02x})", line
+    return None
 
 
 def _parse_json_file(path: str, data: bytes) -> hcl.ParsedFile:
@@ -218,7 +244,7 @@ class Loader:
         key = os.path.normpath(folder)
         config = self.configs.get(key)
         if config is None:
-            config = read_config(folder)
+            config = read_config(folder, self.root)
             self.configs[key] = config
         return config
 
@@ -586,9 +612,16 @@ class ModuleInstance:
 
 
 def walk_modules(root: ModuleInstance) -> Iterator[ModuleInstance]:
+    """Every module instance of the tree, at most `MAX_TOTAL_MODULES`: a few small folders
+    calling each other with `count = 100` would otherwise make millions."""
     stack = [root]
+    walked = 0
     while stack:
         instance = stack.pop()
+        walked += 1
+        if walked > MAX_TOTAL_MODULES:
+            root.loader.note(f"more than {MAX_TOTAL_MODULES} module instances; the rest are not read")
+            return
         yield instance
         stack.extend(reversed(list(instance.children())))
 

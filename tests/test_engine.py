@@ -1,0 +1,60 @@
+"""The engine's cheap skips: files that cannot hold anything S3-relevant are not parsed, and
+nothing that feeds an S3 resource is ever skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from s3lint.engine import ScanOptions, load_paths, terraform_module_matters
+
+NETWORK_ONLY = '''resource "aws_vpc" "main" {
+  cidr_block = var.cidr
+}
+
+variable "cidr" {
+  default = "10.0.0.0/16"
+}
+'''
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def load(folder: Path):  # type: ignore[no-untyped-def]
+    return load_paths([str(folder)], ScanOptions(root=str(folder), jobs=1))
+
+
+def test_a_terraform_folder_without_s3_iam_trails_or_modules_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "network"
+    write(folder / "main.tf", NETWORK_ONLY + "\nresource {{{ broken\n")
+    assert not terraform_module_matters(str(folder), 10_000_000)
+    assert not load(tmp_path).model.errors  # not parsed, so its syntax error is not ours
+
+
+def test_variables_in_another_file_still_feed_the_bucket(tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    write(folder / "variables.tf", 'variable "acl" {\n  default = "public-read"\n}\n')
+    write(folder / "main.tf", 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  acl    = var.acl\n}\n')
+    assert terraform_module_matters(str(folder), 10_000_000)
+    buckets = load(tmp_path).model.buckets
+    assert [b.address for b in buckets] == ["aws_s3_bucket.b"]
+    assert buckets[0].acl.value == "public-read"
+
+
+def test_a_folder_that_only_calls_a_module_is_read(tmp_path: Path) -> None:
+    write(tmp_path / "root" / "main.tf", 'module "store" {\n  source = "../store"\n}\n')
+    write(tmp_path / "store" / "main.tf", 'resource "aws_s3_bucket" "s" {\n  bucket = "s"\n}\n')
+    assert terraform_module_matters(str(tmp_path / "root"), 10_000_000)
+    assert [b.address for b in load(tmp_path).model.buckets] == ["module.store.aws_s3_bucket.s"]
+
+
+def test_a_template_without_s3_iam_trails_or_policies_is_not_parsed(tmp_path: Path) -> None:
+    write(tmp_path / "queue.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n  : [\n")
+    write(tmp_path / "bucket.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+    loaded = load(tmp_path)
+    assert not loaded.model.errors
+    assert [b.address for b in loaded.model.buckets] == ["B"]
+    assert set(loaded.texts) == {"bucket.yaml"}
