@@ -95,12 +95,19 @@ def _tree_rss_kb(root_pid: int) -> int:
     return total
 
 
-def run_once(command: list[str], cwd: str) -> tuple[float, float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS MiB, exit code) of one run."""
+def run_once(command: list[str], cwd: str, timeout: float | None = None,
+             env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MiB, exit code) of one run; past `timeout` the
+    run's whole process group is killed and its exit code is -9."""
     peak = [0]
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True, env=env)
     done = threading.Event()
+    killer = None
+    if timeout:
+        killer = threading.Timer(timeout, _kill_group, args=(process.pid,))
+        killer.start()
 
     def sample() -> None:
         while not done.is_set():
@@ -113,6 +120,9 @@ def run_once(command: list[str], cwd: str) -> tuple[float, float, float, int]:
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     done.set()
+    if killer is not None:
+        killer.cancel()
+        _kill_group(process.pid)  # helpers a peer left behind
     if sampler.is_alive():
         sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -121,10 +131,22 @@ def run_once(command: list[str], cwd: str) -> tuple[float, float, float, int]:
     return wall, cpu, max(peak[0] / 1024, largest_one), process.returncode
 
 
-def measure(tool: str, case: Case, command: list[str], runs: int, cwd: str) -> Measure:
+def _kill_group(pid: int) -> None:
+    import signal
+
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def measure(tool: str, case: Case, command: list[str], runs: int, cwd: str,
+            timeout: float | None = None, env: dict[str, str] | None = None) -> Measure:
     result = Measure(tool, case.name, runs)
     for _ in range(runs):
-        wall, cpu, rss, code = run_once(command, cwd)
+        wall, cpu, rss, code = run_once(command, cwd, timeout, env)
+        if code == -9:
+            result.note = f"killed after {timeout:.0f} s (hung, or slower than --peer-timeout)"
         result.wall.append(wall)
         result.cpu.append(cpu)
         result.peak_rss_mb = max(result.peak_rss_mb, rss)
@@ -215,6 +237,22 @@ def count_inputs(paths: list[str]) -> int:
 # ---------------------------------------------------------------------------------------
 # Cases
 # ---------------------------------------------------------------------------------------
+
+
+def installed_copy(work_dir: str) -> str:
+    """s3lint as `pip install` lays it out (rules under s3lint/_rules) with its bytecode
+    written, copied once per run: the timings neither compile modules on every run
+    (PYTHONDONTWRITEBYTECODE, a stale __pycache__) nor see edits made while they run."""
+    target = os.path.join(work_dir, "installed")
+    shutil.rmtree(target, ignore_errors=True)
+    package = os.path.join(target, "s3lint")
+    shutil.copytree(os.path.join(PROJECT, "s3lint"), package, ignore=shutil.ignore_patterns("__pycache__"))
+    rules = os.path.join(PROJECT, "rules")
+    if os.path.isdir(rules) and not os.path.exists(os.path.join(package, "_rules")):
+        shutil.copytree(rules, os.path.join(package, "_rules"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package], env=env, check=False)
+    return target
 
 
 def synthetic_tree(work_dir: str, files: int, seed: int) -> str:
@@ -323,6 +361,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="runs of s3lint per case (median)")
     parser.add_argument("--large-runs", type=int, default=1, help=f"runs of s3lint on trees of more than {LARGE_TREE:,} files")
     parser.add_argument("--peer-runs", type=int, default=1, help="runs of each peer per case")
+    parser.add_argument("--peer-timeout", type=float, default=600, help="seconds before a peer's run is killed")
     parser.add_argument("--peer-max-files", type=int, default=5000, help="do not run peers on larger trees")
     parser.add_argument("--jobs", type=int, default=None, help="pass --jobs to s3lint")
     parser.add_argument("--peers", default="auto", help="auto, none, or a list: checkov,trivy,cfn-lint")
@@ -330,7 +369,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--trivy", help="path of the trivy executable")
     parser.add_argument("--cfn-lint", dest="cfn_lint", help="path of the cfn-lint executable")
     parser.add_argument("--no-compile", action="store_true",
-                        help="do not write s3lint's bytecode first (times the uncompiled case)")
+                        help="time the checkout as it is (no installed copy with bytecode)")
     parser.add_argument("--work-dir", default=os.path.join(tempfile.gettempdir(), "s3lint-bench"))
     parser.add_argument("--markdown", help="write the table here too")
     parser.add_argument("--json", help="write every measurement here")
@@ -351,18 +390,15 @@ def main(argv: list[str] | None = None) -> int:
         folder = synthetic_tree(args.work_dir, size, args.seed)
         cases.append(Case(f"synthetic {size:,}", [folder], count_inputs([folder])))
 
-    if not args.no_compile:
-        # As installed by pip, which writes bytecode: without it (PYTHONDONTWRITEBYTECODE set,
-        # or a stale __pycache__) every run compiles s3lint's modules again.
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(PROJECT, "s3lint")], env=env, check=False)
+    where = PROJECT if args.no_compile else installed_copy(args.work_dir)
+    s3lint_env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (where, os.environ.get("PYTHONPATH")) if p))
     peers = find_peers(args.peers, {"checkov": args.checkov, "trivy": args.trivy, "cfn-lint": args.cfn_lint})
     info = {
         "cpus": os.cpu_count(),
         "platform": platform.platform(terse=True),
         "python": platform.python_version(),
         "load_before": _load(),
-        "python_start": round(statistics.median(run_once([sys.executable, "-c", "pass"], PROJECT)[0] for _ in range(5)), 3),
+        "python_start": round(statistics.median(run_once([sys.executable, "-c", "pass"], args.work_dir)[0] for _ in range(5)), 3),
         "peer_versions": {name: tool_version(path) for name, path in peers.items()},
         "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
     }
@@ -370,14 +406,14 @@ def main(argv: list[str] | None = None) -> int:
     for case in cases:
         print(f"bench: {case.name} ({case.files} files)", file=sys.stderr)
         runs = args.runs if case.files <= LARGE_TREE else min(args.runs, args.large_runs)
-        ours = measure("s3lint", case, s3lint_command(case, args.jobs), runs, PROJECT)
+        ours = measure("s3lint", case, s3lint_command(case, args.jobs), runs, args.work_dir, env=s3lint_env)
         results.append(ours)
         print(f"  s3lint   {ours.median_wall:7.2f} s  cpu {ours.median_cpu:6.2f} s  {ours.peak_rss_mb:5.0f} MB", file=sys.stderr)
         if case.files > args.peer_max_files:
             continue
         for tool, command in peer_commands(case, peers).items():
-            theirs = measure(tool, case, command, args.peer_runs, PROJECT)
-            if tool == "cfn-lint":
+            theirs = measure(tool, case, command, args.peer_runs, args.work_dir, timeout=args.peer_timeout)
+            if tool == "cfn-lint" and not theirs.note:
                 theirs.note = "CloudFormation templates only"
             results.append(theirs)
             print(f"  {tool:<8} {theirs.median_wall:7.2f} s  cpu {theirs.median_cpu:6.2f} s  {theirs.peak_rss_mb:5.0f} MB", file=sys.stderr)

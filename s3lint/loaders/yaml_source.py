@@ -98,6 +98,9 @@ def parse_yaml(text: str, path: str) -> list[Any]:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if "maximum nesting depth" in message:
+            # PyYAML 6.0.4's libyaml has a nesting limit of its own; say it as we do.
+            raise SourceError(f"YAML nesting deeper than {MAX_DEPTH} levels", line, column) from None
         raise SourceError(f"YAML syntax error: {_one_line(message)}", line, column) from None
     except yaml.YAMLError as error:  # ReaderError: a character YAML does not allow
         position = getattr(error, "position", None)
