@@ -191,8 +191,30 @@ def _enclosing(headers: list[int], line: int) -> int | None:
     return headers[index - 1] if index else None
 
 
+class _AddressIndex:
+    """The anchors of one resource address, grouped by file, so that matching a finding is
+    linear in what its own file declares (addresses such as `aws_s3_bucket.this` repeat in
+    thousands of files of a large tree)."""
+
+    __slots__ = ("header_count", "only_header", "headers_by_path", "by_path")
+
+    def __init__(self, anchors: list[_Anchor]) -> None:
+        headers = [a for a in anchors if a.header]
+        self.header_count = len(headers)
+        self.only_header = headers[0] if len(headers) == 1 else None
+        self.headers_by_path: dict[str, list[_Anchor]] = {}
+        self.by_path: dict[str, list[_Anchor]] = {}
+        for anchor in headers:
+            self.headers_by_path.setdefault(anchor.loc.path, []).append(anchor)
+        for anchor in anchors:
+            self.by_path.setdefault(anchor.loc.path, []).append(anchor)
+
+
+_NO_ANCHORS = _AddressIndex([])
+
+
 def _targets(
-    finding: Finding, anchors: list[_Anchor], headers: list[int]
+    finding: Finding, index: _AddressIndex, headers: list[int]
 ) -> tuple[dict[str, set[int]], set[str]]:
     """The lines (per file) that a comment may point at to suppress this finding, and the
     resources whose Metadata may suppress it."""
@@ -202,14 +224,13 @@ def _targets(
     if block is not None:
         lines[path].add(block)
     owners = {finding.resource}
-    headers = [a for a in anchors if a.header]
-    here = [a for a in anchors if a.loc.path == path]
     # The resource's header in another file counts only when the address is unambiguous
     # (two templates may both call a bucket `Bucket`).
-    for header in headers:
-        if header.loc.path == path or len(headers) == 1:
-            lines.setdefault(header.loc.path, set()).add(header.loc.line)
-    above = [a for a in here if a.loc.line <= line]
+    for header in index.headers_by_path.get(path, ()):
+        lines[path].add(header.loc.line)
+    if index.only_header is not None:
+        lines.setdefault(index.only_header.loc.path, set()).add(index.only_header.loc.line)
+    above = [a for a in index.by_path.get(path, ()) if a.loc.line <= line]
     if above:
         enclosing = max(above, key=lambda a: (a.loc.line, a.loc.column))
         lines[path].add(enclosing.loc.line)
@@ -266,7 +287,7 @@ def apply_suppressions(
             else:
                 by_path.setdefault(path, []).append(item)
 
-    anchors = resource_anchors(model)
+    anchors = {address: _AddressIndex(found) for address, found in resource_anchors(model).items()}
     headers: dict[str, list[int]] = {}
     used: set[tuple[_Key, str]] = set()
     for finding in findings:
@@ -275,7 +296,7 @@ def apply_suppressions(
         path = finding.loc.path
         if path not in headers:
             headers[path] = block_headers(path, _read(path, root, texts))
-        lines, owners = _targets(finding, anchors.get(finding.resource, []), headers[path])
+        lines, owners = _targets(finding, anchors.get(finding.resource, _NO_ANCHORS), headers[path])
         for suppression in _candidates(by_path, lines, owners):
             if finding.rule_id not in suppression.rule_ids:
                 continue

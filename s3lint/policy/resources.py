@@ -211,9 +211,11 @@ def pattern_coverage(pattern: object, bucket: Bucket) -> Coverage:
     return _text_coverage(str(pattern), str(bucket.arn))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 17)
 def _text_coverage(pattern: str, arn: str) -> Coverage:
     # Every policy rule asks about the same (pattern, bucket) pairs: match each pair once.
+    # The rules walk the buckets in the same order one after another, so a cache smaller than
+    # the scan's pairs would evict each pair just before the next rule asks for it.
     tokens = _tokenize_pattern(pattern)
     target = _tokenize_target(arn)
     slash = [(_CHAR, "/")]
