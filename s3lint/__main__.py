@@ -4,4 +4,5 @@ import sys
 
 from s3lint.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # spawn-based worker pools re-import this module
+    sys.exit(main())

@@ -135,8 +135,9 @@ DOCUMENT = "document"
 TERRAFORM_MODULE = "terraform"
 Unit = tuple[str, str]
 
-# Fewer units than this load in this process: forking workers and sending fragments back
-# costs more than it saves (about 20 ms before the first fragment, see docs/performance.md).
+# Fewer units than this load in this process: forking workers, importing the parsers before
+# the fork and sending fragments back costs more than it saves on a few files, and a
+# pre-commit run (a handful of changed files) must not pay for a pool.
 MIN_UNITS_FOR_POOL = 48
 
 
