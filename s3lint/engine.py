@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 from s3lint.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, file_budget, timeout_message
 from s3lint.discovery import discover
 from s3lint.model import Finding, Fragment, LoadError, ScanModel
-from s3lint.source import Location, SourceError
+from s3lint.source import SourceError
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
@@ -385,13 +385,6 @@ def run_checks(model: ScanModel, rule_ids: Iterable[str], context: Any, debug: b
 
 
 def error_findings(errors: list[LoadError]) -> list[Finding]:
-    return [
-        Finding(
-            rule_id="S3000",
-            message=error.message,
-            loc=Location(error.path, error.line or 1, error.column or 1),
-            resource=error.path,
-            key=error.message,
-        )
-        for error in errors
-    ]
+    from s3lint.report import parse_error_finding
+
+    return [parse_error_finding(error) for error in errors]

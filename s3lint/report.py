@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from s3lint.model import Finding, LoadError
+from s3lint.source import Location
 
 SEVERITIES = ("critical", "high", "medium", "low")  # most severe first
 
@@ -28,3 +29,14 @@ class Report:
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if f.suppression is None]
+
+
+def parse_error_finding(error: LoadError) -> Finding:
+    """The S3000 finding that stands for a file that could not be read or parsed."""
+    return Finding(
+        rule_id="S3000",
+        message=error.message,
+        loc=Location(error.path, max(error.line, 1), max(error.column, 1)),
+        resource=error.path,
+        key=error.message,
+    )

@@ -138,16 +138,6 @@ def resource_anchors(model: ScanModel) -> dict[str, list[_Anchor]]:
     return anchors
 
 
-def resource_header_lines(model: ScanModel) -> dict[tuple[str, str], int]:
-    """(path, resource address) -> the line of the resource's header."""
-    lines: dict[tuple[str, str], int] = {}
-    for address, anchors in resource_anchors(model).items():
-        for anchor in anchors:
-            if anchor.header:
-                lines.setdefault((anchor.loc.path, address), anchor.loc.line)
-    return lines
-
-
 _HCL_BLOCK = re.compile(r"""^[A-Za-z_][\w-]*(\s+("[^"]*"|[A-Za-z_][\w-]*))*\s*\{""")
 _YAML_KEY = re.compile(r"""^(\s*)(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)\s*:(\s|$)""")
 

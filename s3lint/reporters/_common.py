@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from s3lint.model import Finding, LoadError
-from s3lint.report import SEVERITIES, Report
-from s3lint.source import Location
+from s3lint.report import SEVERITIES, Report, parse_error_finding
 from s3lint.symbols import render
 
 PARSE_ERROR_RULE = "S3000"
@@ -44,8 +43,7 @@ def rule_name(report: Report, rule_id: str) -> str:
 
 def error_finding(error: LoadError) -> Finding:
     """The S3000 finding that stands for a file that could not be parsed."""
-    loc = Location(error.path, max(error.line, 1), max(error.column, 1))
-    return Finding(PARSE_ERROR_RULE, error.message, loc, resource="")
+    return parse_error_finding(error)
 
 
 def all_findings(report: Report) -> list[Finding]:
