@@ -40,3 +40,8 @@ def parse_error_finding(error: LoadError) -> Finding:
         resource=error.path,
         key=error.message,
     )
+
+
+def finding_order(finding: Finding) -> tuple[str, int, int, str, str]:
+    """The one order findings are reported in: file, line, column, rule, message."""
+    return (finding.loc.path, finding.loc.line, finding.loc.column, finding.rule_id, finding.message)

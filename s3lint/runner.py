@@ -237,7 +237,7 @@ def dump(settings: Settings) -> int:
 def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom: dict[str, Any] | None = None) -> Report:
     from s3lint.checks import Context
     from s3lint.engine import error_findings, focus_findings, run_checks
-    from s3lint.report import Report
+    from s3lint.report import Report, finding_order
 
     root = os.getcwd()
     loaded = _load(settings, root)
@@ -281,7 +281,7 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
         scanned = {_printable(path) for path in loaded.paths if loaded.in_focus(path)}
         findings, outcome = filter_baseline(settings.baseline, findings, scanned)
         notes.extend(outcome.notes(settings.baseline))
-    findings.sort(key=finding_sort_key)
+    findings.sort(key=finding_order)
     used = {f.rule_id for f in findings}
     shown_rules = {rule_id: rules[rule_id] for rule_id in rules if rule_id in selected or rule_id in used}
     return Report(
@@ -418,7 +418,3 @@ def _explain(rules: dict[str, Any], code: str) -> str:
         if wanted.upper() == rule.id or wanted == rule.name:
             return rule_markdown(rule)
     raise ConfigError(f"unknown rule '{code}' (see s3lint --list-rules)")
-
-
-def finding_sort_key(finding: Finding) -> tuple[str, int, int, str, str]:
-    return (finding.loc.path, finding.loc.line, finding.loc.column, finding.rule_id, finding.message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from s3lint.model import Finding, LoadError
-from s3lint.report import SEVERITIES, Report, parse_error_finding
+from s3lint.report import SEVERITIES, Report, finding_order, parse_error_finding
 from s3lint.symbols import render
 
 PARSE_ERROR_RULE = "S3000"
@@ -53,11 +53,8 @@ def all_findings(report: Report) -> list[Finding]:
     extra = [error_finding(e) for e in report.errors if e.path not in covered]
     if not extra:
         return list(report.findings)
-    return sorted(report.findings + extra, key=sort_key)
+    return sorted(report.findings + extra, key=finding_order)
 
-
-def sort_key(finding: Finding) -> tuple[str, int, int, str]:
-    return (finding.loc.path, finding.loc.line, finding.loc.column, finding.rule_id)
 
 
 def active(findings: list[Finding]) -> list[Finding]:
