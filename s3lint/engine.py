@@ -55,6 +55,7 @@ class LoadedScan:
     # Named files and folders, when some files were named: findings elsewhere (sibling files
     # of a Terraform module, read only to link it) are not reported.  None: report all.
     focus: tuple[frozenset[str], tuple[str, ...]] | None = None
+    workers: int = 1  # processes the load used: the checks may use as many
 
     def in_focus(self, path: str) -> bool:
         if self.focus is None or path.startswith("<"):
@@ -127,6 +128,7 @@ def load_paths(
         texts=texts,
         paths=sorted(paths_read),
         focus=_focus(paths, options.root),
+        workers=workers,
     )
 
 
@@ -182,13 +184,19 @@ def paused_gc() -> Iterator[None]:
     """Loading and checking allocate millions of objects that mostly stay alive until the
     report: the cyclic collector would rescan them again and again (a quarter of the run
     time) and find little to free.  Reference counting still frees most garbage, and
-    `load_unit` collects the youngest generation after each unit for the cycles."""
+    `load_unit` collects the youngest generation after each unit for the cycles.
+
+    On the way out, what is alive is moved out of the collector's sight (`gc.freeze`): the
+    objects allocated while it was paused all sit in the youngest generation, and the first
+    collection after `gc.enable` would otherwise walk every one of them (over a second on
+    1,000 files, for nothing: they are the model, alive until the report is written)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 
@@ -366,22 +374,44 @@ def load_terraform_module(folder: str, options: ScanOptions, texts: dict[str, st
     )
 
 
-def run_checks(model: ScanModel, rule_ids: Iterable[str], context: Any, debug: bool = False) -> list[Finding]:
-    from s3lint.checks import CHECK_MODULES, load_check
+def run_checks(
+    model: ScanModel, rule_ids: Iterable[str], context: Any, debug: bool = False, workers: int = 1
+) -> list[Finding]:
+    """The findings of the selected rules, in the order of `rule_ids`.  With `workers` > 1
+    the rules run in that many processes (this one included), each on the same model."""
+    from s3lint.checks import CHECK_MODULES
 
-    findings: list[Finding] = []
+    runnable = [rule_id for rule_id in rule_ids if rule_id in CHECK_MODULES]
     with paused_gc():
-        for rule_id in rule_ids:
-            if rule_id not in CHECK_MODULES:
-                continue
-            check = load_check(rule_id)
-            try:
-                findings.extend(check(model, context))
-            except Exception as error:  # noqa: BLE001 - one broken rule must not hide the others
-                detail = _traceback() if debug else f"{type(error).__name__}: {error}"
-                message = f"internal error in rule {rule_id} ({detail.strip()}); please report it"
-                model.errors.append(LoadError("<s3lint>", message))
+        if workers > 1 and len(runnable) > 1:
+            from s3lint.parallel import check_in_pool
+
+            outcomes = check_in_pool(model, runnable, context, debug, workers)
+        else:
+            outcomes = {rule_id: run_rule(model, rule_id, context, debug) for rule_id in runnable}
+    findings: list[Finding] = []
+    for rule_id in runnable:
+        found, error = outcomes[rule_id]
+        findings.extend(found)
+        if error is not None:
+            model.errors.append(LoadError("<s3lint>", error))
     return findings
+
+
+RuleOutcome = tuple[list[Finding], "str | None"]  # the rule's findings, and its internal error
+
+
+def run_rule(model: ScanModel, rule_id: str, context: Any, debug: bool = False) -> RuleOutcome:
+    """One rule's findings; a broken rule keeps what it found and must not hide the others."""
+    from s3lint.checks import load_check
+
+    found: list[Finding] = []
+    try:
+        found.extend(load_check(rule_id)(model, context))
+    except Exception as error:  # noqa: BLE001 - reported to the user as an internal error
+        detail = _traceback() if debug else f"{type(error).__name__}: {error}"
+        return found, f"internal error in rule {rule_id} ({detail.strip()}); please report it"
+    return found, None
 
 
 def error_findings(errors: list[LoadError]) -> list[Finding]:

@@ -242,7 +242,7 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
     root = os.getcwd()
     loaded = _load(settings, root)
     context = Context(account_ids=frozenset(settings.account_ids), strict=settings.strict)
-    findings = run_checks(loaded.model, selected, context, debug=settings.debug)
+    findings = run_checks(loaded.model, selected, context, debug=settings.debug, workers=loaded.workers)
     if custom:
         from s3lint.custom_rules import run_custom_rules
 

@@ -121,3 +121,82 @@ def test_chunks_cover_every_unit_once_in_order(count: int) -> None:
     covered = [i for start, end in bounds for i in range(start, end)]
     assert covered == list(range(count))
     assert all(end - start <= parallel.MAX_CHUNK for start, end in bounds)
+
+
+# --- the rules in the pool -------------------------------------------------------------
+
+from s3lint.checks import CHECK_MODULES, Context  # noqa: E402
+from s3lint.engine import run_checks  # noqa: E402
+
+STRICT = Context(account_ids=frozenset({"111122223333"}), strict=True)
+
+
+def test_rules_run_in_workers_give_the_same_findings_in_the_same_order(tree: Path) -> None:
+    model = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1)).model
+    rules = sorted(CHECK_MODULES)
+    here = run_checks(model, rules, STRICT, workers=1)
+    pooled = run_checks(model, rules, STRICT, workers=2)
+    assert len({f.rule_id for f in here}) > 10  # most rules found something on the generated tree
+    assert repr(pooled) == repr(here)
+
+
+def test_a_rule_that_breaks_in_a_worker_is_reported_like_one_that_breaks_here(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from s3lint import checks
+
+    real = checks.load_check
+
+    def broken_s3040(rule_id: str):  # type: ignore[no-untyped-def]
+        if rule_id != "S3040":
+            return real(rule_id)
+
+        def check(model, context):  # type: ignore[no-untyped-def]
+            yield from real(rule_id)(model, context)
+            raise ValueError("boom")
+
+        return check
+
+    monkeypatch.setattr(checks, "load_check", broken_s3040)
+    rules = sorted(CHECK_MODULES)
+    results = []
+    for workers in (1, 2):
+        model = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1)).model
+        findings = run_checks(model, rules, STRICT, workers=workers)
+        results.append((repr(findings), [e.message for e in model.errors]))
+    assert results[0] == results[1]
+    assert any(f"rule S3040 (ValueError: boom)" in message for message in results[0][1])
+    assert "'S3040'" in results[0][0]  # what the rule found before it broke is kept
+
+
+def test_a_dead_check_worker_costs_time_not_findings(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1)).model
+    rules = sorted(CHECK_MODULES)
+    here = run_checks(model, rules, STRICT, workers=1)
+    monkeypatch.setattr(parallel, "_check_group", lambda rule_ids: os._exit(3))
+    assert repr(run_checks(model, rules, STRICT, workers=2)) == repr(here)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 8])
+def test_rules_are_shared_out_whole_and_in_order(workers: int) -> None:
+    rules = sorted(CHECK_MODULES)
+    groups = parallel.share_rules(rules, workers)
+    assert len(groups) == min(workers, len(rules))
+    assert sorted(rule for group in groups for rule in group) == rules
+    assert all(group == sorted(group) for group in groups)
+    if workers == 2:  # the two costliest rules of the default set land in different groups
+        default_like = parallel.share_rules(["S3001", "S3002", "S3003", "S3020", "S3060", "S3061"], 2)
+        assert [("S3020" in group, "S3002" in group) for group in default_like] in ([(True, False), (False, True)], [(False, True), (True, False)])
+
+
+def test_a_scan_large_enough_for_the_load_pool_runs_its_rules_in_the_pool(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = parallel.check_in_pool
+
+    def spy(model, rule_ids, context, debug, workers):  # type: ignore[no-untyped-def]
+        calls.append(workers)
+        return real(model, rule_ids, context, debug, workers)
+
+    monkeypatch.setattr(parallel, "check_in_pool", spy)
+    loaded = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=2))
+    assert loaded.workers == 2
+    run_checks(loaded.model, sorted(CHECK_MODULES), STRICT, workers=loaded.workers)
+    assert calls == [2]
