@@ -277,16 +277,20 @@ def apply_suppressions(
             else:
                 by_path.setdefault(path, []).append(item)
 
-    anchors = {address: _AddressIndex(found) for address, found in resource_anchors(model).items()}
+    # Most files hold no suppression: their findings are passed over before any work.
+    anchors = {address: _AddressIndex(found) for address, found in resource_anchors(model).items()} if by_path else {}
     headers: dict[str, list[int]] = {}
     used: set[tuple[_Key, str]] = set()
     for finding in findings:
-        if finding.rule_id == PARSE_ERROR_RULE:
+        if finding.rule_id == PARSE_ERROR_RULE or not by_path:
             continue
         path = finding.loc.path
+        index = anchors.get(finding.resource, _NO_ANCHORS)
+        if path not in by_path and (index.only_header is None or index.only_header.loc.path not in by_path):
+            continue  # `_targets` looks in these two files only
         if path not in headers:
             headers[path] = block_headers(path, _read(path, root, texts))
-        lines, owners = _targets(finding, anchors.get(finding.resource, _NO_ANCHORS), headers[path])
+        lines, owners = _targets(finding, index, headers[path])
         for suppression in _candidates(by_path, lines, owners):
             if finding.rule_id not in suppression.rule_ids:
                 continue

@@ -105,7 +105,7 @@ def test_names_in_resources() -> None:
 
 from fnmatch import fnmatchcase  # noqa: E402
 
-from hypothesis import given  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
@@ -121,3 +121,78 @@ def test_literal_matching_agrees_with_a_plain_glob(name: str, pattern: str) -> N
         assert fnmatchcase(f"arn:aws:s3:::{name}/any/key", glob)
     if fnmatchcase(f"arn:aws:s3:::{name}/k", glob):
         assert cov.some_objects
+
+
+# The matcher strips a common rigid prefix and suffix before its dynamic-programming table.
+# Against the table alone, on random token sequences, it must give the same answer.
+from s3lint.policy import resources as _resources  # noqa: E402
+
+
+def _table_only(pattern: list, target: list, *, possible: bool, shared: frozenset) -> bool:
+    """The matcher's table with no shortcuts: the definition the shortcuts must agree with."""
+    r = _resources
+
+    def pattern_free(token: tuple) -> bool:
+        return token[0] == r._STAR or (possible and token[0] == r._SYMBOL and token[1] not in shared)
+
+    def target_free(token: tuple) -> bool:
+        return token[0] == r._SOME or (possible and token[0] == r._SYMBOL and token[1] not in shared)
+
+    cols = len(target) + 1
+    previous = [True] + [False] * (cols - 1)
+    for j in range(1, cols):
+        previous[j] = previous[j - 1] and target_free(target[j - 1])
+    for ptoken in pattern:
+        free = pattern_free(ptoken)
+        current = [previous[0] and (free or ptoken[0] == r._VAR)] + [False] * (cols - 1)
+        for j in range(1, cols):
+            ttoken = target[j - 1]
+            if free:
+                ok = previous[j] or current[j - 1]
+            elif ptoken[0] == r._VAR:
+                ok = previous[j] or (current[j - 1] and (ttoken[0] == r._SYMBOL or (ttoken[0] == r._CHAR and ttoken[1] != "/")))
+            elif ptoken[0] == r._QMARK:
+                ok = previous[j - 1] and ttoken[0] == r._CHAR
+            elif ttoken[0] in (r._CHAR, r._SYMBOL):
+                ok = previous[j - 1] and ttoken == ptoken
+            else:
+                ok = False
+            if not ok and target_free(ttoken):
+                absorbs = ptoken[0] != r._CHAR or ptoken[1] not in (":" if ttoken[0] == r._SOME else "/:")
+                ok = current[j - 1] or (absorbs and (previous[j] or previous[j - 1]))
+            current[j] = ok
+        previous = current
+    return previous[-1]
+
+
+_CHARS = st.sampled_from([(0, "a"), (0, "b"), (0, "/"), (0, ":")])
+
+
+def test_a_differing_last_character_is_no_match() -> None:
+    star, a, b = (1, "*"), (0, "a"), (0, "b")
+    assert _resources._glob_match((star, a), (b,), possible=False, shared=frozenset()) is False
+    assert _resources._glob_match((star, a), (b, a), possible=False, shared=frozenset()) is True
+_SYMBOLS = st.sampled_from([(3, "\ue000x\ue001"), (3, "\ue000y\ue001")])
+_PATTERN_TOKENS = st.one_of(_CHARS, _SYMBOLS, st.sampled_from([(1, "*"), (2, "?"), (6, "*")]))
+_TARGET_TOKENS = st.one_of(_CHARS, _SYMBOLS)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(_PATTERN_TOKENS, max_size=8),
+    st.lists(_TARGET_TOKENS, max_size=8),
+    st.sampled_from([(), ((4, ""),), ((5, ""),), ((0, "/"), (4, "")), ((0, "/"), (5, ""))]),
+    st.booleans(),
+)
+def test_matcher_shortcuts_agree_with_the_table(pattern: list, target: list, tail: tuple, possible: bool) -> None:
+    full_target = target + list(tail)
+    # as `_match` calls it: the shared symbols are those on both sides
+    shared = frozenset({v for k, v in pattern if k == 3} & {v for k, v in target if k == 3})
+    expected = _table_only(pattern, full_target, possible=possible, shared=shared)
+    assert _resources._glob_match(tuple(pattern), tuple(full_target), possible=possible, shared=shared) is expected
+    # a long shared prefix and suffix, as real ARNs have, must not change the answer either
+    prefix, suffix = [(0, c) for c in "arn:p:s3:::"], [(0, "z")]
+    if not tail:
+        assert _resources._glob_match(
+            tuple(prefix + pattern + suffix), tuple(prefix + full_target + suffix), possible=possible, shared=shared
+        ) is _table_only(prefix + pattern + suffix, prefix + full_target + suffix, possible=possible, shared=shared)

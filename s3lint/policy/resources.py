@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from s3lint.model import Bucket, PolicyDocument, Statement
 from s3lint.symbols import PARTITION, SYMBOL_CLOSE, SYMBOL_OPEN, is_unknown, symbol
@@ -58,7 +58,12 @@ class Coverage:
         return any_true([self.bucket_arn, self.some_objects])
 
 
-def _tokenize_pattern(text: str) -> list[Token]:
+@lru_cache(maxsize=1 << 14)
+def _tokenize_pattern(text: str) -> tuple[Token, ...]:
+    return tuple(_tokenize_pattern_uncached(text))
+
+
+def _tokenize_pattern_uncached(text: str) -> list[Token]:
     tokens: list[Token] = []
     index = 0
     length = len(text)
@@ -103,7 +108,12 @@ def _normalise_partition(tokens: list[Token]) -> list[Token]:
     return tokens[:4] + [(_SYMBOL, _PARTITION_SYMBOL)] + tokens[end:]
 
 
-def _tokenize_target(text: str) -> list[Token]:
+@lru_cache(maxsize=1 << 14)
+def _tokenize_target(text: str) -> tuple[Token, ...]:
+    return tuple(_tokenize_target_uncached(text))
+
+
+def _tokenize_target_uncached(text: str) -> list[Token]:
     tokens: list[Token] = []
     index = 0
     length = len(text)
@@ -120,7 +130,7 @@ def _tokenize_target(text: str) -> list[Token]:
     return tokens
 
 
-def _glob_match(pattern: list[Token], target: list[Token], *, possible: bool, shared: frozenset[str]) -> bool:
+def _glob_match(pattern: Sequence[Token], target: Sequence[Token], *, possible: bool, shared: frozenset[str]) -> bool:
     """Does the pattern match the target?  With `possible`, symbols that only one side has
     may take any value (on the pattern side like `*`, on the target side like "some").
 
@@ -143,21 +153,30 @@ def _glob_match(pattern: list[Token], target: list[Token], *, possible: bool, sh
         forbidden = ":" if ttoken[0] == _SOME else "/:"
         return ptoken[1] not in forbidden
 
-    # A token that matches exactly one token of the other side, itself: a common prefix of
-    # these decides nothing and a differing pair decides everything.  Most patterns share
-    # their whole `arn:...:::name` with the bucket, which leaves a few tokens for the
-    # quadratic table below instead of thousands of cells.
+    # A token that matches exactly one token of the other side, itself: a common prefix or
+    # suffix of these decides nothing and a differing pair decides everything.  Most patterns
+    # share their whole `arn:...:::name` with the bucket, which leaves a few tokens for the
+    # quadratic table below instead of thousands of cells.  Two equal tokens are always such
+    # tokens (targets hold no `*` or variables, and a symbol on both sides is shared), so the
+    # prefix is found by plain comparison.  At the end: the last token of a side that can match
+    # nothing but one token must match the other side's last token, if that one is rigid too.
     start = 0
     limit = min(len(pattern), len(target))
-    while start < limit:
-        ptoken, ttoken = pattern[start], target[start]
+    while start < limit and pattern[start] == target[start]:
+        start += 1
+    if start < limit and _rigid(pattern[start], possible, shared) and _rigid(target[start], possible, shared):
+        return False
+    end_pattern, end_target = len(pattern), len(target)
+    while end_pattern > start and end_target > start:
+        ptoken, ttoken = pattern[end_pattern - 1], target[end_target - 1]
         if not (_rigid(ptoken, possible, shared) and _rigid(ttoken, possible, shared)):
             break
         if ptoken != ttoken:
             return False
-        start += 1
-    if start:
-        pattern, target = pattern[start:], target[start:]
+        end_pattern -= 1
+        end_target -= 1
+    if start or end_pattern < len(pattern) or end_target < len(target):
+        pattern, target = pattern[start:end_pattern], target[start:end_target]
 
     cols = len(target) + 1
     target_is_free = [target_free(token) for token in target]
@@ -193,7 +212,7 @@ def _rigid(token: Token, possible: bool, shared: frozenset[str]) -> bool:
     return token[0] == _CHAR or (token[0] == _SYMBOL and (not possible or token[1] in shared))
 
 
-def _match(pattern: list[Token], target: list[Token]) -> Tri:
+def _match(pattern: Sequence[Token], target: Sequence[Token]) -> Tri:
     pattern_symbols = {value for kind, value in pattern if kind == _SYMBOL}
     target_symbols = {value for kind, value in target if kind == _SYMBOL}
     shared = frozenset(pattern_symbols & target_symbols)
@@ -218,8 +237,7 @@ def _text_coverage(pattern: str, arn: str) -> Coverage:
     # the scan's pairs would evict each pair just before the next rule asks for it.
     tokens = _tokenize_pattern(pattern)
     target = _tokenize_target(arn)
-    slash = [(_CHAR, "/")]
-    all_objects, some_object = target + slash + [(_ALL, "")], target + slash + [(_SOME, "")]
+    all_objects, some_object = target + ((_CHAR, "/"), (_ALL, "")), target + ((_CHAR, "/"), (_SOME, ""))
     return Coverage(_match(tokens, target), _match(tokens, all_objects), _match(tokens, some_object))
 
 
