@@ -44,6 +44,15 @@ def test_called_local_modules_are_not_roots(tmp_path: Path) -> None:
     assert found.terraform_modules == [str(tmp_path)]
 
 
+def test_only_a_source_argument_calls_a_module(tmp_path: Path) -> None:
+    """`data_source = "./x"` is another argument: the folder it names is still a root."""
+    touch(tmp_path / "main.tf", 'locals {\n  data_source = "./a"\n}\nmodule "b" {\n  source="../root/b"\n}\n'.replace("../root", "."))
+    touch(tmp_path / "a" / "main.tf", 'resource "aws_s3_bucket" "a" {}\n')
+    touch(tmp_path / "b" / "main.tf", 'resource "aws_s3_bucket" "b" {}\n')
+    found = discover([str(tmp_path)])
+    assert found.terraform_modules == [str(tmp_path), str(tmp_path / "a")]
+
+
 def test_symlink_loops_do_not_hang(tmp_path: Path) -> None:
     touch(tmp_path / "a" / "t.yaml")
     os.symlink(tmp_path, tmp_path / "a" / "loop")
