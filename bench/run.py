@@ -159,8 +159,14 @@ def measure(tool: str, case: Case, command: list[str], runs: int, cwd: str,
 # ---------------------------------------------------------------------------------------
 
 
+# The interpreter that runs s3lint (`--python`): by default this one.  A virtual environment
+# of its own is what pre-commit and `pipx` give users, and it leaves out site-packages `.pth`
+# files of the machine (this sandbox's imports certifi at every start-up: ~40 ms).
+PYTHON = sys.executable
+
+
 def s3lint_command(case: Case, jobs: int | None) -> list[str]:
-    command = [sys.executable, "-m", "s3lint", "--no-progress", "--isolated", "--format", "json"]
+    command = [PYTHON, "-m", "s3lint", "--no-progress", "--isolated", "--format", "json"]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     return command + case.paths
@@ -251,7 +257,7 @@ def installed_copy(work_dir: str) -> str:
     if os.path.isdir(rules) and not os.path.exists(os.path.join(package, "_rules")):
         shutil.copytree(rules, os.path.join(package, "_rules"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", package], env=env, check=False)
+    subprocess.run([PYTHON, "-m", "compileall", "-q", package], env=env, check=False)
     return target
 
 
@@ -364,6 +370,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--peer-timeout", type=float, default=600, help="seconds before a peer's run is killed")
     parser.add_argument("--peer-max-files", type=int, default=5000, help="do not run peers on larger trees")
     parser.add_argument("--jobs", type=int, default=None, help="pass --jobs to s3lint")
+    parser.add_argument("--python", help="interpreter that runs s3lint, e.g. a venv's bin/python with s3lint's "
+                        "dependencies installed (default: this one)")
     parser.add_argument("--peers", default="auto", help="auto, none, or a list: checkov,trivy,cfn-lint")
     parser.add_argument("--checkov", help="path of the checkov executable (e.g. in its own venv)")
     parser.add_argument("--trivy", help="path of the trivy executable")
@@ -377,7 +385,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PYTHON
     args = parse_args(argv)
+    PYTHON = os.path.abspath(args.python) if args.python else sys.executable
     os.makedirs(args.work_dir, exist_ok=True)
     cases: list[Case] = [] if args.no_pre_commit else pre_commit_cases(args.work_dir, args.seed)
     for item in args.tree:
@@ -398,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(terse=True),
         "python": platform.python_version(),
         "load_before": _load(),
-        "python_start": round(statistics.median(run_once([sys.executable, "-c", "pass"], args.work_dir)[0] for _ in range(5)), 3),
+        "python_start": round(statistics.median(run_once([PYTHON, "-c", "pass"], args.work_dir)[0] for _ in range(5)), 3),
+        "python_executable": PYTHON,
         "peer_versions": {name: tool_version(path) for name, path in peers.items()},
         "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
     }
