@@ -15,9 +15,13 @@ from typing import Any
 Pos = tuple[int, int]  # (line, column), both 1-based
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, but hashable and never changed after creation: a frozen dataclass's __init__
+# costs five times as much (`object.__setattr__` per field), and there is one Location per
+# value of every file, built again when fragments come back from worker processes.
+@dataclass(slots=True, unsafe_hash=True)
 class Location:
-    """A region of a source file: 1-based lines and columns, end column exclusive."""
+    """A region of a source file: 1-based lines and columns, end column exclusive.  Treat it
+    as immutable: it is hashed, and shared between findings and the model."""
 
     path: str
     line: int
