@@ -1,10 +1,20 @@
 """JSON text to a located tree (`LDict`/`LList`/`LStr`), strictly per RFC 8259.
 
-`json.loads` gives no positions, so this is a small parser of its own: one regular expression
-finds the next token, a state variable says what may come next, and an explicit stack holds
-the open containers (no recursion, so nesting depth cannot overflow Python's stack; nesting
-deeper than `MAX_DEPTH` is refused).  Strings with escapes are decoded by the json module's
-own C `scanstring`, so they decode exactly as `json.loads` decodes them.
+Two readers that build the same tree:
+
+- `_read_valid`, the fast one, for a document that is strict JSON: `json.loads` (in C) checks
+  it and gives every value, with objects as their list of members so that duplicate keys
+  survive; a walk over those values, in document order, then finds where each one starts,
+  which takes only `str.find` because the values are known and there is nothing else to
+  expect.  It gives up on anything else (invalid JSON, NaN, too deep, a number too long).
+- `_parse`, the exact one, that decides every error and where it is: one regular expression
+  finds the next token, a state variable says what may come next, and an explicit stack holds
+  the open containers.  Strings with escapes are decoded by the json module's own C
+  `scanstring`, so they decode exactly as `json.loads` decodes them.
+
+Neither recurses on nesting depth (`json.loads`'s C scanner stops at the recursion limit with
+a `RecursionError`, which hands the document to `_parse`); nesting deeper than `MAX_DEPTH` is
+refused.
 
 Lines are counted from a list of newline offsets built once; newlines can only occur between
 tokens in strict JSON, so each token's line is found by moving forward through that list.
@@ -15,11 +25,13 @@ occurrence is recorded in `LDict.duplicate_keys`.
 from __future__ import annotations
 
 import gc
+import json
 import re
+from itertools import accumulate
 from json.decoder import scanstring
 from typing import Any
 
-from s3lint.source import LDict, LList, LStr, SourceError
+from s3lint.source import LDict, LList, LStr, SourceError, empty_ldict, empty_llist
 
 MAX_DEPTH = 512  # far beyond any real template; keeps every consumer clear of recursion limits
 
@@ -57,10 +69,133 @@ def parse_json(text: str, path: str) -> Any:
     gc_was_enabled = gc.isenabled()
     try:
         gc.disable()  # the tree has no cycles; collecting while it grows only costs time
-        return _parse(text)
+        tree = _read_valid(text)
+        return _parse(text) if tree is _NOT_READ else tree
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+_NOT_READ = object()  # `_read_valid` leaves the document to `_parse`
+_NUMBER_OR_LITERAL = re.compile(r"-?[0-9][-+.eE0-9]*|true|false|null")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _read_valid(text: str) -> Any:
+    """The located tree of strict JSON, or `_NOT_READ`.
+
+    Between one value and the next there is only whitespace and punctuation, so the next
+    string starts at the next `"`, the next object at the next `{`, and so on.  A string ends
+    `len(value) + 2` characters after it starts unless it has an escape, which the next
+    backslash in the text says.
+    """
+    try:
+        loaded = json.loads(text, object_pairs_hook=tuple, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):  # not JSON, NaN, a number too long, too deep
+        return _NOT_READ
+
+    # Where each line after the first starts, and a sentinel past the end: the lengths of the
+    # lines plus their newlines, summed, all in C.
+    line_starts = list(accumulate(map((1).__add__, map(len, text.split("\n")))))
+    next_line_start = line_starts[0]
+    line_index = 0
+    line = 1
+    line_start = 0
+    find = text.find
+    search_scalar = _NUMBER_OR_LITERAL.search
+    new_str = str.__new__
+    next_backslash = find("\\")
+    if next_backslash < 0:
+        next_backslash = len(text)
+
+    # Objects are tuples of (key, value) pairs, arrays lists; the stack holds each open
+    # container's parent with the parent's remaining items.
+    stack: list[tuple[Any, Any, bool]] = []
+    current: Any = None
+    items: Any = iter((loaded,))
+    is_object = False
+    root: Any = None
+    pos = -1  # the last character of the last key or value read
+    while True:
+        child: Any = None
+        for item in items:
+            if is_object:
+                key, value = item
+                start = find('"', pos + 1)
+                pos = start + len(key) + 1  # the closing quote, if no escapes
+                if pos > next_backslash:
+                    pos = scanstring(text, start + 1, True)[1] - 1
+                    next_backslash = find("\\", pos)
+                    if next_backslash < 0:
+                        next_backslash = len(text)
+                while start >= next_line_start:
+                    line += 1
+                    line_start = next_line_start
+                    line_index += 1
+                    next_line_start = line_starts[line_index]
+                key_pos = (line, start - line_start + 1)
+            else:
+                value = item
+            kind = type(value)
+            if kind is str:
+                start = find('"', pos + 1)
+                pos = start + len(value) + 1
+                if pos > next_backslash:
+                    pos = scanstring(text, start + 1, True)[1] - 1
+                    next_backslash = find("\\", pos)
+                    if next_backslash < 0:
+                        next_backslash = len(text)
+            elif kind is tuple:
+                start = pos = find("{", pos + 1)
+            elif kind is list:
+                start = pos = find("[", pos + 1)
+            else:
+                scalar = search_scalar(text, pos + 1)
+                start = scalar.start()
+                pos = scalar.end() - 1
+            while start >= next_line_start:
+                line += 1
+                line_start = next_line_start
+                line_index += 1
+                next_line_start = line_starts[line_index]
+            column = start - line_start + 1
+            if kind is str:
+                value = new_str(LStr, value)
+                value.line = line
+                value.column = column
+            elif kind is tuple:
+                child = value
+                value = empty_ldict(line, column)
+            elif kind is list:
+                child = value
+                value = empty_llist(line, column)
+            if is_object:
+                if key in current:
+                    current.duplicate_keys.append((key, key_pos))
+                current[key] = value
+                current.key_positions[key] = key_pos
+                current.value_positions[key] = (line, column)
+            elif current is not None:
+                current.append(value)
+                current.item_positions.append((line, column))
+            else:
+                root = value
+            if child is not None:
+                break
+        if child is not None:
+            if len(stack) >= MAX_DEPTH:
+                return _NOT_READ  # for `_parse` to say where
+            stack.append((current, items, is_object))
+            current = value
+            items = iter(child)
+            is_object = kind is tuple
+        elif stack:
+            current, items, is_object = stack.pop()
+        else:
+            return root
 
 
 def _parse(text: str) -> Any:

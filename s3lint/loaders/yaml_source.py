@@ -12,11 +12,19 @@ CloudFormation short-form tags (`!Ref`, `!Sub`, `!GetAtt`, ...) become their lon
 Aliases are shared, not copied, but each one counts the size of what it stands for against a
 budget proportional to the input, so an alias bomb ("billion laughs") fails fast instead of
 exhausting whoever walks the tree later.
+
+Speed: after libyaml itself, the cost is Python work per event, so `_build` is one loop over
+the parser's `get_event` (no generator), a mapping key is never resolved (it is text anyway),
+a plain scalar is resolved only if its first character can start an implicit type, and the
+value of such a scalar is remembered by its text.  tests/test_located_parsers_fast.py checks
+all of it against the plain event-by-event builder this replaced.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import gc
+import re
+from typing import Any, Callable
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -33,7 +41,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from s3lint.source import LDict, LList, LStr, Pos, SourceError
+from s3lint.source import LDict, LList, LStr, Pos, SourceError, empty_ldict, empty_llist
 
 MAX_DEPTH = 512  # far beyond any real template; keeps every consumer clear of recursion limits
 
@@ -53,7 +61,6 @@ for _name in (
 
 _TAG = "tag:yaml.org,2002:"
 _STR_TAG = _TAG + "str"
-_MERGE_TAG = _TAG + "merge"
 
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
@@ -63,35 +70,41 @@ _CONVERTERS = {
     _TAG + "float": _CONSTRUCTOR.construct_yaml_float,
 }
 
-_MAPPING = 0
-_SEQUENCE = 1
-_NO_KEY = object()  # a mapping frame waiting for its next key
-_MERGE = object()  # the pending key is `<<`
+# The state of the innermost open collection, kept in the `key` variable of `_build`: a mapping
+# waits for its next key (`_NO_KEY`) or holds the key whose value comes next (an `LStr`, or
+# `_MERGE` for `<<`); a sequence is always `_IN_SEQUENCE`; outside any collection, `_AT_ROOT`.
+_NO_KEY = object()
+_MERGE = object()
+_IN_SEQUENCE = object()
+_AT_ROOT = object()
 
+# `Resolver.resolve` for a plain scalar, as a table: the implicit resolvers that may match a
+# value starting with a given character ("" for the empty value).  Most values start with a
+# letter no implicit type can start with, and are text without trying a regular expression.
+# (PyYAML registers no resolver for "any first character", the key `None`.)
+_IMPLICIT_RESOLVERS = {
+    first: tuple(resolvers) for first, resolvers in _RESOLVER.yaml_implicit_resolvers.items() if first is not None
+}
+_NEW_STR = str.__new__
+_PROPERTIES = re.compile(r"(?:[!&][^ \t\r\n]*[ \t\r\n]*)*")  # a node's tag and anchor, and the space after
 
-class _Frame:
-    """One open collection on the build stack."""
+_TEXT = object()  # a scalar stands for its text as written (an `LStr` at its position)
+_UNSEEN = object()
+_NULL_TAG = _TAG + "null"
 
-    __slots__ = ("kind", "container", "result", "anchor", "key", "key_pos", "merges", "start_count", "pos")
-
-    def __init__(self, kind: int, container: Any, result: Any, anchor: str | None, start_count: int, pos: Pos) -> None:
-        self.kind = kind
-        self.container = container  # the LDict/LList being filled
-        self.result = result  # what the parent receives: the container, or its short-form wrapper
-        self.anchor = anchor
-        self.key: Any = _NO_KEY
-        self.key_pos: Pos = (0, 0)
-        self.merges: list[Any] = []  # values of `<<` merge keys, applied when the mapping closes
-        self.start_count = start_count
-        self.pos = pos
+# Plain scalars' values by their text (see `_plain_value`); bounded, as the text is the input's.
+_PLAIN_VALUES: dict[str, Any] = {}
+_PLAIN_VALUES_MAX = 10_000
 
 
 def parse_yaml(text: str, path: str) -> list[Any]:
     """Parse every document of a YAML stream; raise `SourceError` for anything malformed."""
-    builder = _Builder(text)
+    parser = None
+    gc_was_enabled = gc.isenabled()
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            builder.feed(event)
+        gc.disable()  # the trees have no cycles; collecting while they grow only costs time
+        parser = _LOADER(text)
+        return _build(parser.get_event, text)
     except SourceError:
         raise
     except yaml.MarkedYAMLError as error:
@@ -109,184 +122,251 @@ def parse_yaml(text: str, path: str) -> list[Any]:
         raise SourceError(f"YAML error: {_one_line(str(reason))}", line, column) from None
     except (UnicodeError, ValueError) as error:  # e.g. a lone surrogate that cannot be encoded
         raise SourceError(f"YAML error: {_one_line(str(error))}") from None
-    return builder.documents
+    finally:
+        if parser is not None:
+            parser.dispose()
+        if gc_was_enabled:
+            gc.enable()
 
 
-class _Builder:
-    """Turns the event stream into located trees, one event at a time."""
+def _build(get_event: Callable[[], Any], text: str) -> list[Any]:
+    """Turn the event stream into located trees, one per document, with an explicit stack.
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.documents: list[Any] = []
-        self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, expanded node count)
-        self.open_anchors: set[str] = set()
-        self.root: Any = None
-        self.count = 0
-        self.budget = max(100_000, 20 * len(text))
+    One loop, with the innermost collection in local variables, because this runs once per
+    event (a large template has hundreds of thousands): each event computes the `value` it
+    stands for and its position, and the tail of the loop puts it into its collection.
+    """
+    documents: list[Any] = []
+    # Per open collection: its parent's (container, key, key_pos, merges), then its own
+    # (result, anchor, event count when it opened, position).
+    stack: list[tuple[Any, Any, Pos, list[Any] | None, Any, str | None, int, Pos]] = []
+    container: Any = None  # the innermost open LDict/LList
+    key: Any = _AT_ROOT
+    key_pos: Pos = (0, 0)
+    merges: list[Any] | None = None  # values of the `<<` keys of the innermost mapping
+    anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, expanded node count)
+    open_anchors: set[str] = set()
+    root: Any = None
+    # Aliases are shared, but each counts what it stands for: an alias bomb fails fast.
+    count = 0
+    budget = max(100_000, 20 * len(text))
 
-    # -- events ---------------------------------------------------------------------------
+    # Names used for every event, as locals (the loop is the whole cost of parsing).
+    scalar_event, new_str, located_str, implicit_first = ScalarEvent, _NEW_STR, LStr, _IMPLICIT_RESOLVERS
+    no_key, in_sequence, merge, at_root = _NO_KEY, _IN_SEQUENCE, _MERGE, _AT_ROOT
 
-    def feed(self, event: Any) -> None:
+    while True:
+        event = get_event()
         kind = type(event)
-        if kind is ScalarEvent:
-            self._scalar(event)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            self._start(event, _MAPPING if kind is MappingStartEvent else _SEQUENCE)
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            self._end()
-        elif kind is AliasEvent:
-            self._alias(event)
-        elif kind is DocumentStartEvent:
-            self.anchors = {}  # anchors are scoped to their document
-            self.open_anchors = set()
-            self.root = None
-        elif kind is DocumentEndEvent:
-            self.documents.append(self.root)
-
-    def _scalar(self, event: Any) -> None:
-        self._count(1, event)
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and frame.kind == _MAPPING and frame.key is _NO_KEY:
-            tag = event.tag
-            if tag is None and event.implicit[0] and _RESOLVER.resolve(ScalarNode, event.value, event.implicit) == _MERGE_TAG:
-                frame.key = _MERGE
+        if kind is scalar_event:
+            count += 1
+            if count > budget:
+                raise _bomb(budget, event)
+            mark = event.start_mark
+            line = mark.line + 1
+            column = mark.column + 1
+            raw = event.value
+            if key is no_key:  # a mapping key: always text, whatever it looks like
+                if raw == "<<" and event.tag is None and event.implicit[0]:
+                    key = merge
+                else:
+                    key = new_str(located_str, raw)
+                    key.line = line
+                    key.column = column
+                key_pos = (line, column)
+                if event.anchor:
+                    anchors[event.anchor] = (key, 1)
+                continue
+            if event.tag is None and (raw[:1] not in implicit_first or not event.implicit[0]):
+                value = new_str(located_str, raw)  # text no implicit type can match, or quoted
+                value.line = line
+                value.column = column
             else:
-                frame.key = LStr(event.value, line, column)
-            frame.key_pos = (line, column)
+                value = _scalar_value(event, text, line, column)
             if event.anchor:
-                self.anchors[event.anchor] = (frame.key, 1)
-            return
-        value = self._scalar_value(event, line, column)
-        if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
-        self._add(value, (line, column))
+                anchors[event.anchor] = (value, 1)
+            # The commonest cases of the tail below, here to save a jump.
+            if key is in_sequence:
+                container.append(value)
+                container.item_positions.append((line, column))
+                continue
+            if key is not merge and key is not at_root:
+                if key in container:
+                    container.duplicate_keys.append((key, key_pos))
+                container[key] = value
+                container.key_positions[key] = key_pos
+                container.value_positions[key] = (line, column)
+                key = no_key
+                continue
+            pos = (line, column)
 
-    def _scalar_value(self, event: Any, line: int, column: int) -> Any:
-        tag = event.tag
-        raw = event.value
-        if tag is None or tag == "!":
-            if event.implicit[0]:
-                tag = _RESOLVER.resolve(ScalarNode, raw, event.implicit)
-            else:
-                tag = _STR_TAG
-        if tag == _STR_TAG:
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            count += 1
+            if count > budget:
+                raise _bomb(budget, event)
+            mark = event.start_mark
+            line = mark.line + 1
+            column = mark.column + 1
+            if len(stack) >= MAX_DEPTH:
+                raise SourceError(f"YAML nesting deeper than {MAX_DEPTH} levels", line, column)
+            if key is _NO_KEY:
+                raise SourceError("YAML mapping keys must be plain values, not lists or mappings", line, column)
+            pos = (line, column)
+            opened: Any = empty_ldict(line, column) if kind is MappingStartEvent else empty_llist(line, column)
+            result = opened
+            short = _SHORT_FORMS.get(event.tag) if event.tag else None
+            if short is not None:  # `!GetAtt [Resource, Attribute]` included: the list is the long form's value
+                result = empty_ldict(line, column)
+                result.set_located(short, opened, pos, pos)
+            anchor = event.anchor
+            if anchor:
+                open_anchors.add(anchor)
+            stack.append((container, key, key_pos, merges, result, anchor, count, pos))
+            container = opened
+            key = _NO_KEY if kind is MappingStartEvent else _IN_SEQUENCE
+            merges = None
+            continue
+
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            if merges:
+                _apply_merges(container, merges)
+            container, key, key_pos, merges, value, anchor, start_count, pos = stack.pop()
+            if anchor:
+                open_anchors.discard(anchor)
+                anchors[anchor] = (value, count - start_count + 1)
+
+        elif kind is AliasEvent:
+            mark = event.start_mark
+            line = mark.line + 1
+            column = mark.column + 1
+            name = event.anchor
+            if name in open_anchors:
+                raise SourceError(f"recursive YAML alias *{name} refers to a node that contains it", line, column)
+            if name not in anchors:
+                raise SourceError(f"YAML alias *{name} refers to no anchor", line, column)
+            value, size = anchors[name]
+            count += size
+            if count > budget:
+                raise _bomb(budget, event)
+            if key is _NO_KEY:
+                if isinstance(value, (dict, list)):
+                    raise SourceError("YAML mapping keys must be plain values, not lists or mappings", line, column)
+                key = LStr("null" if value is None else str(value), line, column)
+                key_pos = (line, column)
+                continue
+            pos = (line, column)
+
+        elif kind is DocumentStartEvent:
+            anchors = {}  # anchors are scoped to their document
+            open_anchors = set()
+            root = None
+            continue
+        elif kind is DocumentEndEvent:
+            documents.append(root)
+            continue
+        elif event is None:  # past the end of the stream
+            return documents
+        else:  # the stream's start and end
+            continue
+
+        # A value is complete: put it into the innermost collection.
+        if key is _IN_SEQUENCE:
+            container.append(value)
+            container.item_positions.append(pos)
+        elif key is _AT_ROOT:
+            root = value
+        elif key is _MERGE:
+            if merges is None:
+                merges = []
+            merges.append(value)
+            key = _NO_KEY
+        else:
+            if key in container:
+                container.duplicate_keys.append((key, key_pos))
+            container[key] = value
+            container.key_positions[key] = key_pos
+            container.value_positions[key] = pos
+            key = _NO_KEY
+
+
+def _scalar_value(event: Any, text: str, line: int, column: int) -> Any:
+    """The value of a scalar that may not be text: a plain one that may be typed, or a tagged one."""
+    tag = event.tag
+    raw = event.value
+    if tag is None or tag == "!":
+        if not event.implicit[0]:
             return LStr(raw, line, column)
+        value = _PLAIN_VALUES.get(raw, _UNSEEN)
+        if value is _UNSEEN:
+            value = _plain_value(raw, line, column)
+    else:
         short = _SHORT_FORMS.get(tag)
         if short is not None:
-            inner_line, inner_column = self._after_properties(event.start_mark)
-            inner: Any = LStr(raw, inner_line, inner_column)
-            if short == "Fn::GetAtt":
-                resource, _, attribute = raw.partition(".")
-                inner = LList(line=inner_line, column=inner_column)
-                inner.append_located(LStr(resource, inner_line, inner_column), (inner_line, inner_column))
-                if _:
-                    attribute_column = inner_column + len(resource) + 1
-                    inner.append_located(LStr(attribute, inner_line, attribute_column), (inner_line, attribute_column))
-            wrapper = LDict(line=line, column=column)
-            wrapper.set_located(short, inner, (line, column), (inner_line, inner_column))
-            return wrapper
-        if tag == _TAG + "null":
-            return None
-        converter = _CONVERTERS.get(tag)
-        if converter is None:
-            return LStr(raw, line, column)  # timestamps, binary, unknown tags: the text as written
-        try:
-            return converter(ScalarNode(tag, raw))
-        except (ValueError, KeyError, IndexError, TypeError, ConstructorError, OverflowError):
-            raise SourceError(f"YAML error: {raw[:40]!r} is not a valid {tag.rsplit(':', 1)[-1]}", line, column) from None
+            return _short_form(short, event, text, line, column)
+        value = _typed_value(tag, raw, line, column)
+    return LStr(raw, line, column) if value is _TEXT else value
 
-    def _after_properties(self, mark: Any) -> Pos:
-        """Where a tagged scalar's text starts: past its tag and anchor."""
-        text = self.text
-        index = mark.index
-        line, column = mark.line + 1, mark.column + 1
-        length = len(text)
-        while index < length and text[index] in "!&":
-            while index < length and text[index] not in " \t\r\n":
-                index += 1
-                column += 1
-            while index < length and text[index] in " \t\r\n":
-                if text[index] == "\n":
-                    line += 1
-                    column = 1
-                else:
-                    column += 1
-                index += 1
-        return line, column
 
-    def _start(self, event: Any, kind: int) -> None:
-        self._count(1, event)
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
-        if len(self.stack) >= MAX_DEPTH:
-            raise SourceError(f"YAML nesting deeper than {MAX_DEPTH} levels", line, column)
-        parent = self.stack[-1] if self.stack else None
-        if parent is not None and parent.kind == _MAPPING and parent.key is _NO_KEY:
-            raise SourceError("YAML mapping keys must be plain values, not lists or mappings", line, column)
-        container: Any = LDict(line=line, column=column) if kind == _MAPPING else LList(line=line, column=column)
-        result = container
-        short = _SHORT_FORMS.get(event.tag) if event.tag else None
-        if short is not None:  # `!GetAtt [Resource, Attribute]` included: the list is the long form's value
-            result = LDict(line=line, column=column)
-            result.set_located(short, container, (line, column), (line, column))
-        if event.anchor:
-            self.open_anchors.add(event.anchor)
-        self.stack.append(_Frame(kind, container, result, event.anchor, self.count, (line, column)))
+def _plain_value(raw: str, line: int, column: int) -> Any:
+    """What a plain scalar that may be typed stands for: its value, or `_TEXT`.
 
-    def _end(self) -> None:
-        frame = self.stack.pop()
-        if frame.merges:
-            _apply_merges(frame.container, frame.merges)
-        if frame.anchor:
-            self.open_anchors.discard(frame.anchor)
-            self.anchors[frame.anchor] = (frame.result, self.count - frame.start_count + 1)
-        self._add(frame.result, frame.pos)
+    Only the text decides, so the answer is remembered (`true`, `80` and `2012-10-17` come back
+    thousands of times)."""
+    tag = _STR_TAG
+    for implicit_tag, pattern in _IMPLICIT_RESOLVERS.get(raw[:1], ()):
+        if pattern.match(raw):
+            tag = implicit_tag
+            break
+    value = _typed_value(tag, raw, line, column)
+    if len(_PLAIN_VALUES) < _PLAIN_VALUES_MAX:
+        _PLAIN_VALUES[raw] = value
+    return value
 
-    def _alias(self, event: Any) -> None:
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
-        name = event.anchor
-        if name in self.open_anchors:
-            raise SourceError(f"recursive YAML alias *{name} refers to a node that contains it", line, column)
-        if name not in self.anchors:
-            raise SourceError(f"YAML alias *{name} refers to no anchor", line, column)
-        value, size = self.anchors[name]
-        self._count(size, event)
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and frame.kind == _MAPPING and frame.key is _NO_KEY:
-            if isinstance(value, (dict, list)):
-                raise SourceError("YAML mapping keys must be plain values, not lists or mappings", line, column)
-            frame.key = LStr("null" if value is None else str(value), line, column)
-            frame.key_pos = (line, column)
-            return
-        self._add(value, (line, column))
 
-    # -- helpers -------------------------------------------------------------------------
+def _short_form(long_form: str, event: Any, text: str, line: int, column: int) -> LDict:
+    """`!Ref x` as `{"Ref": "x"}`, `!GetAtt a.b` as `{"Fn::GetAtt": ["a", "b"]}`, positioned
+    where the tag is written; the value's own position is where its text starts."""
+    raw = event.value
+    inner_line, inner_column = _after_properties(text, event.start_mark)
+    inner: Any = LStr(raw, inner_line, inner_column)
+    if long_form == "Fn::GetAtt":
+        resource, _, attribute = raw.partition(".")
+        inner = empty_llist(inner_line, inner_column)
+        inner.append_located(LStr(resource, inner_line, inner_column), (inner_line, inner_column))
+        if _:
+            attribute_column = inner_column + len(resource) + 1
+            inner.append_located(LStr(attribute, inner_line, attribute_column), (inner_line, attribute_column))
+    wrapper = empty_ldict(line, column)
+    wrapper.set_located(long_form, inner, (line, column), (inner_line, inner_column))
+    return wrapper
 
-    def _add(self, value: Any, pos: Pos) -> None:
-        if not self.stack:
-            self.root = value
-            return
-        frame = self.stack[-1]
-        if frame.kind == _SEQUENCE:
-            frame.container.append_located(value, pos)
-            return
-        key = frame.key
-        frame.key = _NO_KEY
-        if key is _MERGE:
-            frame.merges.append(value)
-            return
-        frame.container.set_located(key, value, frame.key_pos, pos)
 
-    def _count(self, nodes: int, event: Any) -> None:
-        self.count += nodes
-        if self.count > self.budget:
-            mark = event.start_mark
-            raise SourceError(
-                f"YAML alias expansion exceeds {self.budget} nodes (possible alias bomb)",
-                mark.line + 1,
-                mark.column + 1,
-            )
+def _typed_value(tag: str, raw: str, line: int, column: int) -> Any:
+    """A scalar's value by its (resolved or explicit) tag, or `_TEXT`."""
+    if tag == _NULL_TAG:
+        return None
+    converter = _CONVERTERS.get(tag)
+    if converter is None:
+        return _TEXT  # strings, timestamps, binary, unknown tags: the text as written
+    try:
+        return converter(ScalarNode(tag, raw))
+    except (ValueError, KeyError, IndexError, TypeError, ConstructorError, OverflowError):
+        raise SourceError(f"YAML error: {raw[:40]!r} is not a valid {tag.rsplit(':', 1)[-1]}", line, column) from None
+
+
+def _after_properties(text: str, mark: Any) -> Pos:
+    """Where a tagged scalar's text starts: past its tag and anchor."""
+    start = mark.index
+    end = _PROPERTIES.match(text, start).end()
+    newlines = text.count("\n", start, end)
+    if newlines:
+        return mark.line + 1 + newlines, end - text.rfind("\n", start, end)
+    return mark.line + 1, mark.column + 1 + end - start
+
+
+def _bomb(budget: int, event: Any) -> SourceError:
+    mark = event.start_mark
+    return SourceError(f"YAML alias expansion exceeds {budget} nodes (possible alias bomb)", mark.line + 1, mark.column + 1)
 
 
 def _apply_merges(mapping: LDict, merges: list[Any]) -> None:
