@@ -2,20 +2,29 @@
 
 One YAML file per rule is the single source for `--list-rules`, `--explain`, the SARIF rule
 descriptors and `docs/rules/`.  Parsing 24 YAML files costs ~15 ms plus the YAML import, so
-`scripts/gen_rule_docs.py` also writes `rules/_catalog.json`: the same data, with a digest
-of the YAML files it came from.  `load_catalog()` uses the JSON only while that digest still
-matches, so an edited YAML file is never shadowed by a stale cache.
+`scripts/gen_rule_docs.py` also writes `rules/_catalog.json`: the same data, with a checksum
+of the YAML files it came from.  `load_catalog()` uses the JSON only while that checksum
+still matches, so an edited YAML file is never shadowed by a stale cache.
+
+Every run reads the catalogue, so this module imports only what that needs: the checksum is
+zlib's CRC-32 (it tells an edit, nothing here needs a cryptographic hash, and hashlib costs
+a pre-commit run 3 ms to import), and the built-in rules are found with `os.path` (pathlib
+costs 4 ms more).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import re
-import textwrap
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Mapping
+import zlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    StrPath = str | os.PathLike[str]
 
 SEVERITIES = ("critical", "high", "medium", "low")
 PRECISIONS = ("very-high", "high", "medium", "low")
@@ -23,7 +32,7 @@ FORMATS = ("cloudformation", "terraform", "tfplan", "policy-json")
 EXAMPLE_KINDS = ("cloudformation", "terraform", "policy")  # in the order docs show them
 DOCS_BASE_URL = "https://github.com/s3lint/s3lint/blob/main/docs/rules"
 CACHE_NAME = "_catalog.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: CRC-32 checksum (1: SHA-256)
 
 MAX_TAGS = 10  # GitHub code scanning shows only 10 tags per rule
 MAX_DESCRIPTION = 1024  # GitHub's limit for shortDescription and fullDescription
@@ -40,30 +49,86 @@ _FORMAT_LABEL = {"cloudformation": "CloudFormation", "terraform": "Terraform",
                  "tfplan": "Terraform plan", "policy-json": "policy JSON"}
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    title: str
-    url: str
+class _Record:
+    """A read-only record compared, hashed and shown by its slots, as a frozen dataclass is.
+
+    Not `@dataclass(frozen=True)`: generating its eight methods for the two classes below
+    cost every run 2 ms.  The catalogue is shared by every caller in the process, so
+    assigning to a field after `__init__` is refused."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(self, name):
+            raise AttributeError(f"cannot assign to field {name!r} of a read-only {type(self).__name__}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of a read-only {type(self).__name__}")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({shown})"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
+class Reference(_Record):
+    """A link in a rule's documentation."""
+
+    __slots__ = ("title", "url")
+
+    def __init__(self, title: str, url: str) -> None:
+        self.title = title
+        self.url = url
+
+
+class RuleInfo(_Record):
     """One rule's metadata and documentation, exactly as written in its YAML file."""
 
-    id: str
-    name: str
-    title: str  # one line
-    severity: str  # default severity; a finding may override it
-    default: bool  # selected when the user selects nothing
-    precision: str
-    formats: tuple[str, ...]
-    tags: tuple[str, ...]
-    what: str  # markdown: what the rule flags
-    why: str  # markdown: why it matters
-    example: Mapping[str, str]  # kind ("cloudformation", "terraform", "policy") -> bad code
-    fix_summary: str  # markdown
-    fix: Mapping[str, str]  # kind -> fixed code
-    references: tuple[Reference, ...]
+    __slots__ = ("id", "name", "title", "severity", "default", "precision", "formats", "tags",  # noqa: RUF023 - the fields' order
+                 "what", "why", "example", "fix_summary", "fix", "references")
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        title: str,
+        severity: str,
+        default: bool,
+        precision: str,
+        formats: tuple[str, ...],
+        tags: tuple[str, ...],
+        what: str,
+        why: str,
+        example: Mapping[str, str],
+        fix_summary: str,
+        fix: Mapping[str, str],
+        references: tuple[Reference, ...],
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.title = title  # one line
+        self.severity = severity  # default severity; a finding may override it
+        self.default = default  # selected when the user selects nothing
+        self.precision = precision
+        self.formats = formats
+        self.tags = tags
+        self.what = what  # markdown: what the rule flags
+        self.why = why  # markdown: why it matters
+        self.example = example  # kind ("cloudformation", "terraform", "policy") -> bad code
+        self.fix_summary = fix_summary  # markdown
+        self.fix = fix  # kind -> fixed code
+        self.references = references
 
     @property
     def help_uri(self) -> str:
@@ -86,46 +151,66 @@ _cache: dict[str, RuleInfo] | None = None
 
 def rules_dir() -> Path:
     """`s3lint/_rules` in an installed wheel, else the checkout's top-level `rules/`."""
-    packaged = Path(__file__).resolve().parent / "_rules"
-    if packaged.is_dir():
+    from pathlib import Path
+
+    return Path(_builtin_rules_folder())
+
+
+def _builtin_rules_folder() -> str:
+    package = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(package, "_rules")
+    if os.path.isdir(packaged):
         return packaged
-    return Path(__file__).resolve().parent.parent / "rules"
+    return os.path.join(os.path.dirname(package), "rules")
 
 
-def load_catalog(directory: Path | None = None) -> dict[str, RuleInfo]:
+def load_catalog(directory: StrPath | None = None) -> dict[str, RuleInfo]:
     """Every rule, ordered by id.  The built-in catalogue is read once per process."""
     global _cache
     if directory is not None:
-        return _load(directory)
+        return _load(os.fspath(directory))
     if _cache is None:
-        _cache = _load(rules_dir())
+        _cache = _load(_builtin_rules_folder())
     return dict(_cache)
 
 
-def _load(directory: Path) -> dict[str, RuleInfo]:
-    files = sorted(directory.glob("*.yaml"))
-    if not files:
+def _load(directory: str) -> dict[str, RuleInfo]:
+    sources = _rule_sources(directory)
+    if not sources:
         raise CatalogError(f"{directory}: no rule files (*.yaml)")
-    sources = {path.name: path.read_bytes() for path in files}
     digest = sources_digest(sources)
-    raw = _read_cache(directory / CACHE_NAME, digest)
+    raw = _read_cache(os.path.join(directory, CACHE_NAME), digest)
     if raw is None:
-        raw = [_parse_yaml(data, directory / name) for name, data in sources.items()]
+        raw = [_parse_yaml(data, os.path.join(directory, name)) for name, data in sources.items()]
     rules = [rule_from_data(data) for data in raw]
     return {rule.id: rule for rule in sorted(rules, key=lambda r: r.id)}
 
 
-def sources_digest(sources: Mapping[str, bytes]) -> str:
-    """A digest of the rule files' names and contents, to tell a stale cache."""
-    h = hashlib.sha256()
-    for name in sorted(sources):
-        h.update(name.encode() + b"\0" + sources[name] + b"\0")
-    return h.hexdigest()
-
-
-def _read_cache(path: Path, digest: str) -> list[dict[str, Any]] | None:
+def _rule_sources(directory: str) -> dict[str, bytes]:
+    """File name -> content of each `*.yaml` file in the folder, ordered by name."""
     try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
+        names = sorted(name for name in os.listdir(directory) if name.endswith(".yaml"))
+    except OSError:  # a missing folder has no rule files, as glob() would say
+        return {}
+    sources: dict[str, bytes] = {}
+    for name in names:
+        with open(os.path.join(directory, name), "rb") as handle:
+            sources[name] = handle.read()
+    return sources
+
+
+def sources_digest(sources: Mapping[str, bytes]) -> str:
+    """A checksum of the rule files' names and contents, to tell a stale cache."""
+    checksum = 0
+    for name in sorted(sources):
+        checksum = zlib.crc32(name.encode() + b"\0" + sources[name] + b"\0", checksum)
+    return f"crc32:{checksum:08x}"
+
+
+def _read_cache(path: str, digest: str) -> list[dict[str, Any]] | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            cached = json.loads(handle.read())
     except (OSError, ValueError):
         return None
     if not isinstance(cached, dict) or cached.get("version") != CACHE_VERSION:
@@ -135,7 +220,7 @@ def _read_cache(path: Path, digest: str) -> list[dict[str, Any]] | None:
     return cached["rules"]
 
 
-def _parse_yaml(data: bytes, path: Path) -> dict[str, Any]:
+def _parse_yaml(data: bytes, path: str) -> dict[str, Any]:
     import yaml  # only when the compiled cache is missing or stale
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -149,11 +234,11 @@ def _parse_yaml(data: bytes, path: Path) -> dict[str, Any]:
     return parsed
 
 
-def compile_catalog(directory: Path) -> str:
+def compile_catalog(directory: StrPath) -> str:
     """The JSON text of `rules/_catalog.json` for the YAML files in `directory`."""
-    files = sorted(directory.glob("*.yaml"))
-    sources = {path.name: path.read_bytes() for path in files}
-    rules = [_parse_yaml(data, directory / name) for name, data in sources.items()]
+    folder = os.fspath(directory)
+    sources = _rule_sources(folder)
+    rules = [_parse_yaml(data, os.path.join(folder, name)) for name, data in sources.items()]
     rules.sort(key=lambda data: data["id"])
     payload = {"version": CACHE_VERSION, "digest": sources_digest(sources), "rules": rules}
     return json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
@@ -191,7 +276,7 @@ def rule_from_data(data: Mapping[str, Any]) -> RuleInfo:
 # ---------------------------------------------------------------------------------------
 
 
-def validate_rule(data: Any, path: Path | str) -> list[str]:
+def validate_rule(data: Any, path: StrPath) -> list[str]:
     """Every problem with one rule file's data, each as `path: message`; empty when valid."""
     where = str(path)
     if not isinstance(data, dict):
@@ -212,8 +297,11 @@ def validate_rule(data: Any, path: Path | str) -> list[str]:
     if "id" in data:
         if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
             error(f"id {rule_id!r} must look like S3001 (capital letters, then 3+ digits)")
-        elif Path(where).suffix in (".yaml", ".yml") and Path(where).stem != rule_id:
-            error(f"id {rule_id!r} does not match the file name {Path(where).name!r}")
+        else:
+            file_name = os.path.basename(where)
+            stem, suffix = os.path.splitext(file_name)
+            if suffix in (".yaml", ".yml") and stem != rule_id:
+                error(f"id {rule_id!r} does not match the file name {file_name!r}")
     if "name" in data:
         name = data["name"]
         if not isinstance(name, str) or not _NAME_RE.match(name) or len(name) > MAX_NAME:
@@ -358,6 +446,7 @@ def rule_markdown(rule: RuleInfo) -> str:
 
 def rule_text(rule: RuleInfo) -> str:
     """The rule's documentation as plain text (SARIF `help.text`, terminals without markdown)."""
+    import textwrap  # only SARIF needs it, not every run
 
     def block(code: str) -> list[str]:
         return [textwrap.indent(code, "    "), ""]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from typing import NoReturn, Sequence
 
 from s3lint import __version__
@@ -49,12 +48,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"s3lint: error: {message} (see s3lint --help)\n")
 
 
+def _metavar_check_formatter(prog: str) -> argparse.HelpFormatter:
+    """The formatter `add_argument` builds for each argument, only to check its metavar.
+
+    The default one asks the terminal for its width, which imports shutil (and with it bz2
+    and lzma): 3 ms of every run, for help that is almost never printed.  Any width serves
+    the check; `build_parser` puts the real formatter back for --help."""
+    return argparse.RawDescriptionHelpFormatter(prog, width=80)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="s3lint",
         description="Find S3 security problems in CloudFormation, Terraform and JSON policies.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_metavar_check_formatter,
     )
     add = parser.add_argument
     add("paths", nargs="*", metavar="PATH", help="files or folders to check (default: .)")
@@ -89,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--no-progress", action="store_true", help="never show the progress line (shown only on a terminal, outside CI, for long scans)")
     add("--debug", action="store_true", help="show tracebacks of internal errors")
     add("--version", action="version", version=f"s3lint {__version__}")
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter  # for --help and --version
     return parser
 
 
@@ -113,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as error:  # noqa: BLE001 - never a traceback without --debug
         if args.debug:
+            import traceback  # only here: it costs every run 3 ms to import
+
             traceback.print_exc()
         print(f"s3lint: internal error: {type(error).__name__}: {error} (run with --debug for details)", file=sys.stderr)
         return 2

@@ -317,3 +317,67 @@ def test_rule_from_data_strips_and_orders() -> None:
     assert rule.cwe == ("CWE-732",)
     assert list(rule.example) == ["cloudformation", "terraform"]
     assert not rule.what.endswith("\n")
+
+
+def test_a_missing_folder_has_no_rule_files(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="no rule files"):
+        load_catalog(tmp_path / "nowhere")
+
+
+def test_the_cache_checksum_covers_names_and_contents() -> None:
+    sources = {"S3001.yaml": b"id: S3001\n", "S3002.yaml": b"id: S3002\n"}
+    digest = catalog.sources_digest(sources)
+    assert digest == catalog.sources_digest(dict(reversed(sources.items())))  # not the order read
+    assert digest != catalog.sources_digest({**sources, "S3002.yaml": b"id: S3003\n"})
+    assert digest != catalog.sources_digest({"S3001.yaml": b"id: S3001\n", "S3003.yaml": b"id: S3002\n"})
+    # The separator keeps a byte from moving between a name and its content unnoticed.
+    assert catalog.sources_digest({"a": b"bc"}) != catalog.sources_digest({"ab": b"c"})
+
+
+def test_a_renamed_rule_file_makes_the_cache_stale(tmp_path: Path) -> None:
+    folder = _copy_rules(tmp_path)
+    (folder / "S3001.yaml").rename(folder / "S3001x.yaml")
+    with pytest.raises(CatalogError, match="does not match the file name 'S3001x.yaml'"):
+        load_catalog(folder)  # read from the YAML, which the cache no longer stands for
+
+
+def test_paths_may_be_given_as_strings(tmp_path: Path) -> None:
+    folder = _copy_rules(tmp_path)
+    assert load_catalog(str(folder)) == load_catalog(folder)
+    assert compile_catalog(str(folder)) == (RULES / CACHE_NAME).read_text(encoding="utf-8")
+
+
+def _frozen_dataclass_like(cls: type) -> type:
+    """What `@dataclass(frozen=True, slots=True)` generates for the same fields."""
+    import dataclasses
+
+    return dataclasses.make_dataclass(cls.__name__, list(cls.__slots__), frozen=True, slots=True)
+
+
+def test_records_behave_like_the_frozen_dataclasses_they_replace(rules: dict[str, RuleInfo]) -> None:
+    rule = rules["S3002"]
+    values = [getattr(rule, name) for name in RuleInfo.__slots__]
+    reference = _frozen_dataclass_like(RuleInfo)(*values)
+    assert repr(rule) == repr(reference)
+    assert rule == RuleInfo(*values) and rule != rules["S3001"] and rule != reference
+    with pytest.raises(TypeError, match="unhashable"):  # its examples are dicts
+        hash(rule)
+    ref = rule.references[0]
+    ref_reference = _frozen_dataclass_like(catalog.Reference)(ref.title, ref.url)
+    assert repr(ref) == repr(ref_reference)
+    assert hash(ref) == hash(ref_reference) == hash((ref.title, ref.url))
+    assert ref == catalog.Reference(ref.title, ref.url) != catalog.Reference(ref.title, "https://x")
+    assert {ref, catalog.Reference(ref.title, ref.url)} == {ref}
+
+
+def test_catalog_entries_are_read_only(rules: dict[str, RuleInfo]) -> None:
+    rule = rules["S3002"]
+    with pytest.raises(AttributeError, match="read-only"):
+        rule.severity = "low"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="read-only"):
+        del rule.title
+    with pytest.raises(AttributeError):
+        rule.extra = 1  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError, match="read-only"):
+        rule.references[0].url = "https://elsewhere"  # type: ignore[misc]
+    assert load_catalog()["S3002"].severity == rule.severity != "low"

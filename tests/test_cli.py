@@ -6,6 +6,7 @@ holding copies of the fixtures in tests/fixtures/cli/, unless it needs to patch 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -317,6 +318,39 @@ def test_an_internal_error_is_one_line_without_debug(monkeypatch: pytest.MonkeyP
     assert main(["--debug", "."]) == 2
     err = capsys.readouterr().err
     assert "Traceback" in err and "RuntimeError: boom" in err
+
+
+def test_help_uses_the_terminal_width(tmp_path: Path) -> None:
+    # build_parser checks metavars with a fixed-width formatter; --help must get the real one.
+    from s3lint.cli import build_parser
+
+    assert build_parser().formatter_class is argparse.RawDescriptionHelpFormatter
+    narrow = run_s3lint("--help", cwd=tmp_path, env=cli_env(COLUMNS="50")).stdout
+    wide = run_s3lint("--help", cwd=tmp_path, env=cli_env(COLUMNS="200")).stdout
+    assert "examples:" in narrow and "examples:" in wide
+    assert narrow.count("\n") > wide.count("\n") + 20  # help texts wrapped at 50 columns
+    assert max(len(line) for line in wide.splitlines()) > 100  # and not at 80
+
+
+# Modules a run does not need to start: each costs a pre-commit run milliseconds.
+_START_UP_SPARED = ("shutil", "hashlib", "pathlib", "textwrap", "traceback", "tomllib")
+
+
+def test_parsing_flags_and_loading_rules_import_nothing_they_do_not_need(tmp_path: Path) -> None:
+    # -S: this sandbox's site-packages .pth files import some of these themselves.
+    code = (
+        "import sys\n"
+        "from s3lint.cli import build_parser\n"
+        "from s3lint.runner import Settings, load_rules, selected_rules\n"
+        "settings = Settings.from_args(build_parser().parse_args(['x.yaml']))\n"
+        "rules, _ = load_rules(settings)\n"
+        "assert len(selected_rules(settings, rules)) > 10\n"
+        f"print(sorted(m for m in {_START_UP_SPARED!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-S", "-c", code], cwd=tmp_path, env=cli_env(),
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_a_closed_pipe_is_quiet(tmp_path: Path) -> None:

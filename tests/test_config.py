@@ -89,3 +89,12 @@ def test_prefix_does_not_turn_on_opt_in_rules_but_exact_id_does(rules) -> None:
 def test_ignore_removes_by_name(rules) -> None:
     chosen = select_rules(rules, select=None, extend_select=[], ignore=["access-logging-missing"], origin="x")
     assert "S3030" not in chosen
+
+
+def test_file_config_defaults_are_fresh_and_shown() -> None:
+    from s3lint.config import FileConfig
+
+    first, second = FileConfig(), FileConfig()
+    first.values["select"] = ["S3001"]
+    assert second.values == {} and second.path is None
+    assert repr(FileConfig("a.toml", {"strict": True})) == "FileConfig(path='a.toml', values={'strict': True})"
