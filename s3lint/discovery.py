@@ -10,8 +10,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
 
+from s3lint.policy.records import Record
 from s3lint.safe_read import UnreadableFile, is_within, read_regular
 
 SKIPPED_FOLDERS = frozenset({".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__"})
@@ -24,15 +24,26 @@ _LOCAL_MODULE_SOURCE = re.compile(r"""source\s*[=:]\s*"(\.{1,2}/[^"]*)\"""")
 _WORD_CHARACTER = re.compile(r"\w")
 
 
-@dataclass(slots=True)
-class Discovered:
-    documents: list[str] = field(default_factory=list)  # JSON/YAML files, sorted
-    terraform_modules: list[str] = field(default_factory=list)  # module folders, sorted
-    missing: list[str] = field(default_factory=list)  # named paths that do not exist
-    # (path, reason) of files of ours that are not read: links that lead out of the scanned
-    # folder (a scanned tree must not make s3lint read, or quote, files elsewhere).
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # folders not followed, for the user
+class Discovered(Record):
+    """A plain class (see s3lint/policy/records.py): a dataclass costs every run's start-up."""
+
+    __slots__ = ("documents", "terraform_modules", "missing", "skipped", "notes")
+
+    def __init__(
+        self,
+        documents: list[str] | None = None,
+        terraform_modules: list[str] | None = None,
+        missing: list[str] | None = None,
+        skipped: list[tuple[str, str]] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.documents: list[str] = [] if documents is None else documents  # JSON/YAML files, sorted
+        self.terraform_modules: list[str] = [] if terraform_modules is None else terraform_modules  # module folders, sorted
+        self.missing: list[str] = [] if missing is None else missing  # named paths that do not exist
+        # (path, reason) of files of ours that are not read: links that lead out of the scanned
+        # folder (a scanned tree must not make s3lint read, or quote, files elsewhere).
+        self.skipped: list[tuple[str, str]] = [] if skipped is None else skipped
+        self.notes: list[str] = [] if notes is None else notes  # folders not followed, for the user
 
 OUTSIDE_LINK = "skipped: a symbolic link to a file outside the scanned folder"
 

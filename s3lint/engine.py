@@ -15,12 +15,12 @@ import codecs
 import gc
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from s3lint.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, file_budget, timeout_message
 from s3lint.discovery import discover
 from s3lint.model import Finding, Fragment, LoadError, ScanModel
+from s3lint.policy.records import Record
 from s3lint.source import SourceError
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -34,28 +34,52 @@ _POLICY_MARKERS = ("Statement",)
 _PLAN_MARKERS = ("planned_values", "resource_changes")
 
 
-@dataclass(slots=True)
-class ScanOptions:
-    root: str = "."  # finding paths are shown relative to this folder
-    exclude: list[str] = field(default_factory=list)
-    var_files: list[str] = field(default_factory=list)
-    variables: dict[str, str] = field(default_factory=dict)
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    debug: bool = False
-    file_timeout: float = DEFAULT_FILE_TIMEOUT  # seconds per document or module; 0: no limit
-    jobs: int | None = None  # worker processes for loading; None: one per CPU; 1: no pool
+# Plain classes (see s3lint/policy/records.py): generating dataclass methods for them cost a
+# one-file pre-commit run about a millisecond.
+class ScanOptions(Record):
+    __slots__ = ("root", "exclude", "var_files", "variables", "max_file_size", "debug", "file_timeout", "jobs")
+
+    def __init__(
+        self,
+        root: str = ".",
+        exclude: list[str] | None = None,
+        var_files: list[str] | None = None,
+        variables: dict[str, str] | None = None,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        debug: bool = False,
+        file_timeout: float = DEFAULT_FILE_TIMEOUT,
+        jobs: int | None = None,
+    ) -> None:
+        self.root = root  # finding paths are shown relative to this folder
+        self.exclude: list[str] = [] if exclude is None else exclude
+        self.var_files: list[str] = [] if var_files is None else var_files
+        self.variables: dict[str, str] = {} if variables is None else variables
+        self.max_file_size = max_file_size
+        self.debug = debug
+        self.file_timeout = file_timeout  # seconds per document or module; 0: no limit
+        self.jobs = jobs  # worker processes for loading; None: one per CPU; 1: no pool
 
 
-@dataclass(slots=True)
-class LoadedScan:
-    model: ScanModel
-    files_scanned: int
-    texts: dict[str, str]  # display path -> text, for suppression comments and fingerprints
-    paths: list[str] = field(default_factory=list)  # display paths of every file read
-    # Named files and folders, when some files were named: findings elsewhere (sibling files
-    # of a Terraform module, read only to link it) are not reported.  None: report all.
-    focus: tuple[frozenset[str], tuple[str, ...]] | None = None
-    workers: int = 1  # processes the load used: the checks may use as many
+class LoadedScan(Record):
+    __slots__ = ("model", "files_scanned", "texts", "paths", "focus", "workers")
+
+    def __init__(
+        self,
+        model: ScanModel,
+        files_scanned: int,
+        texts: dict[str, str],
+        paths: list[str] | None = None,
+        focus: tuple[frozenset[str], tuple[str, ...]] | None = None,
+        workers: int = 1,
+    ) -> None:
+        self.model = model
+        self.files_scanned = files_scanned
+        self.texts = texts  # display path -> text, for suppression comments and fingerprints
+        self.paths: list[str] = [] if paths is None else paths  # display paths of every file read
+        # Named files and folders, when some files were named: findings elsewhere (sibling files
+        # of a Terraform module, read only to link it) are not reported.  None: report all.
+        self.focus = focus
+        self.workers = workers  # processes the load used: the checks may use as many
 
     def in_focus(self, path: str) -> bool:
         if self.focus is None or path.startswith("<"):

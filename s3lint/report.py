@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from s3lint.model import Finding, LoadError
+from s3lint.policy.records import Record
 from s3lint.source import Location
 
 SEVERITIES = ("critical", "high", "medium", "low")  # most severe first
@@ -16,16 +16,30 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
-@dataclass(slots=True)
-class Report:
-    findings: list[Finding]  # sorted by path, line, column, rule; severity always set
-    errors: list[LoadError]  # files that could not be read or parsed (also S3000 findings)
-    rules: dict[str, Any]  # rule id -> catalog.RuleInfo, for every rule that was selected
-    root: str  # absolute folder that finding paths are relative to
-    files_scanned: int = 0
-    version: str = ""
-    notes: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # display paths of every file read
+class Report(Record):
+    """A plain class (see s3lint/policy/records.py): a dataclass costs every run's start-up."""
+
+    __slots__ = ("findings", "errors", "rules", "root", "files_scanned", "version", "notes", "files")
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        errors: list[LoadError],
+        rules: dict[str, Any],
+        root: str,
+        files_scanned: int = 0,
+        version: str = "",
+        notes: list[str] | None = None,
+        files: list[str] | None = None,
+    ) -> None:
+        self.findings = findings  # sorted by path, line, column, rule; severity always set
+        self.errors = errors  # files that could not be read or parsed (also S3000 findings)
+        self.rules = rules  # rule id -> catalog.RuleInfo, for every rule that was selected
+        self.root = root  # absolute folder that finding paths are relative to
+        self.files_scanned = files_scanned
+        self.version = version
+        self.notes: list[str] = [] if notes is None else notes
+        self.files: list[str] = [] if files is None else files  # display paths of every file read
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if f.suppression is None]

@@ -10,11 +10,11 @@ import argparse
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from s3lint import __version__
 from s3lint.config import ConfigError, FileConfig, find_config, load_config, resolve_codes, resolve_rule, select_rules
+from s3lint.policy.records import Record
 
 if TYPE_CHECKING:  # the model is imported only when something is scanned
     from s3lint.model import Finding
@@ -25,41 +25,87 @@ UNUSED_SUPPRESSION_RULE = "S3090"
 PARSE_ERROR_RULE = "S3000"
 
 
-@dataclass(slots=True)
-class Settings:
-    paths: list[str]
-    format: str = "text"
-    output: str | None = None
-    select: list[str] | None = None
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str = "low"
-    exit_zero: bool = False
-    strict: bool = False
-    account_ids: list[str] = field(default_factory=list)
-    var_files: list[str] = field(default_factory=list)
-    variables: dict[str, str] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
-    severity_overrides: dict[str, str] = field(default_factory=dict)
-    baseline: str | None = None
-    write_baseline: str | None = None
-    warn_unused_ignores: bool = False
-    statistics: bool = False
-    list_rules: bool = False
-    explain: str | None = None
-    dump_model: bool = False
-    rules_dirs: list[str] = field(default_factory=list)
-    max_file_size: int | None = None
-    file_timeout: float | None = None
-    jobs: int | None = None
-    color: str = "auto"
-    debug: bool = False
-    config_path: str | None = None
-    sarif_suppressed: str = "include"  # "include" | "omit"
-    progress: bool = True  # a progress line on a terminal for long scans
-    # Where each list of rule codes came from, to name it in errors:
-    # (origin, codes), e.g. ("pyproject.toml: key 'ignore'", ["S9999"]) or ("--select", [...]).
-    code_sources: list[tuple[str, list[str]]] = field(default_factory=list)
+class Settings(Record):
+    """What one run does: the command line and the configuration file, merged.
+
+    A plain class (see s3lint/policy/records.py): every run builds one, and generating a
+    dataclass's methods for its 31 fields cost a pre-commit run several milliseconds."""
+
+    __slots__ = (  # noqa: RUF023 - the fields' order, as repr shows them
+        "paths", "format", "output", "select", "extend_select", "ignore", "fail_on", "exit_zero",
+        "strict", "account_ids", "var_files", "variables", "exclude", "severity_overrides",
+        "baseline", "write_baseline", "warn_unused_ignores", "statistics", "list_rules", "explain",
+        "dump_model", "rules_dirs", "max_file_size", "file_timeout", "jobs", "color", "debug",
+        "config_path", "sarif_suppressed", "progress", "code_sources",
+    )
+
+    def __init__(
+        self,
+        paths: list[str],
+        format: str = "text",
+        output: str | None = None,
+        select: list[str] | None = None,
+        extend_select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        fail_on: str = "low",
+        exit_zero: bool = False,
+        strict: bool = False,
+        account_ids: list[str] | None = None,
+        var_files: list[str] | None = None,
+        variables: dict[str, str] | None = None,
+        exclude: list[str] | None = None,
+        severity_overrides: dict[str, str] | None = None,
+        baseline: str | None = None,
+        write_baseline: str | None = None,
+        warn_unused_ignores: bool = False,
+        statistics: bool = False,
+        list_rules: bool = False,
+        explain: str | None = None,
+        dump_model: bool = False,
+        rules_dirs: list[str] | None = None,
+        max_file_size: int | None = None,
+        file_timeout: float | None = None,
+        jobs: int | None = None,
+        color: str = "auto",
+        debug: bool = False,
+        config_path: str | None = None,
+        sarif_suppressed: str = "include",
+        progress: bool = True,
+        code_sources: list[tuple[str, list[str]]] | None = None,
+    ) -> None:
+        self.paths = paths
+        self.format = format
+        self.output = output
+        self.select = select
+        self.extend_select: list[str] = [] if extend_select is None else extend_select
+        self.ignore: list[str] = [] if ignore is None else ignore
+        self.fail_on = fail_on
+        self.exit_zero = exit_zero
+        self.strict = strict
+        self.account_ids: list[str] = [] if account_ids is None else account_ids
+        self.var_files: list[str] = [] if var_files is None else var_files
+        self.variables: dict[str, str] = {} if variables is None else variables
+        self.exclude: list[str] = [] if exclude is None else exclude
+        self.severity_overrides: dict[str, str] = {} if severity_overrides is None else severity_overrides
+        self.baseline = baseline
+        self.write_baseline = write_baseline
+        self.warn_unused_ignores = warn_unused_ignores
+        self.statistics = statistics
+        self.list_rules = list_rules
+        self.explain = explain
+        self.dump_model = dump_model
+        self.rules_dirs: list[str] = [] if rules_dirs is None else rules_dirs
+        self.max_file_size = max_file_size
+        self.file_timeout = file_timeout
+        self.jobs = jobs
+        self.color = color
+        self.debug = debug
+        self.config_path = config_path
+        self.sarif_suppressed = sarif_suppressed  # "include" | "omit"
+        self.progress = progress  # a progress line on a terminal for long scans
+        # Where each list of rule codes came from, to name it in errors:
+        # (origin, codes), e.g. ("pyproject.toml: key 'ignore'", ["S9999"]) or ("--select", [...]).
+        self.code_sources: list[tuple[str, list[str]]] = [] if code_sources is None else code_sources
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "Settings":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -40,7 +41,7 @@ def test_catalogue_has_the_well_known_actions_with_their_levels() -> None:
 
 
 def test_data_file_levels_are_the_documented_ones() -> None:
-    data = json.loads(actions.DATA_FILE.read_text(encoding="utf-8"))
+    data = json.loads(Path(actions.DATA_FILE).read_text(encoding="utf-8"))
     assert set(data["actions"].values()) == {"List", "Read", "Write", "Permissions management", "Tagging"}
 
 

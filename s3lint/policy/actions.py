@@ -10,15 +10,16 @@ nothing until an action set is actually needed.
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from s3lint.model import Statement
 from s3lint.symbols import Unknown, has_symbol, is_unknown, render
 
-DATA_FILE = Path(__file__).parent / "data" / "s3_actions.json"
+# os.path, not pathlib: pathlib (and the urllib.parse it imports) would be a cost of every run.
+DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "s3_actions.json")
 
 LIST = "List"
 READ = "Read"
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, str]:
     """lower-case action name (with "s3:") -> access level; canonical spelling kept apart."""
-    with DATA_FILE.open(encoding="utf-8") as handle:
+    with open(DATA_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
     return {f"s3:{name}": level for name, level in data["actions"].items()}
 

@@ -14,11 +14,11 @@ What "restricts to fixed values" means for public access is S3's definition (S3 
 from __future__ import annotations
 
 import fnmatch
-import ipaddress
-from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 from s3lint.model import Condition, Value
+from s3lint.policy.records import FrozenRecord
 from s3lint.symbols import SYMBOL_OPEN, is_unknown, render
 
 Tri = Optional[bool]
@@ -88,20 +88,30 @@ FIXED_VALUE_KEYS = frozenset(
     }
 )
 
-RFC1918 = tuple(ipaddress.ip_network(net) for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+@lru_cache(maxsize=1)
+def rfc1918_networks() -> tuple[Any, ...]:
+    """The private IPv4 ranges, built on first use: `ipaddress` is not worth importing on
+    every run, only when a policy has an aws:SourceIp condition."""
+    import ipaddress
+
+    return tuple(ipaddress.ip_network(net) for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
-@dataclass(frozen=True, slots=True)
-class Operator:
+class Operator(FrozenRecord):
     """A parsed condition operator."""
 
-    written: str
-    base: str  # canonical spelling without prefix and IfExists, e.g. "StringLike"; "" if invalid
-    family: str
-    negated: bool
-    pattern: bool  # understands * and ? wildcards
-    if_exists: bool
-    set_prefix: str  # "", "ForAnyValue" or "ForAllValues"
+    __slots__ = ("written", "base", "family", "negated", "pattern", "if_exists", "set_prefix")
+
+    def __init__(self, written: str, base: str, family: str, negated: bool, pattern: bool, if_exists: bool,
+                 set_prefix: str) -> None:
+        self.written = written
+        self.base = base  # canonical spelling without prefix and IfExists, e.g. "StringLike"; "" if invalid
+        self.family = family
+        self.negated = negated
+        self.pattern = pattern  # understands * and ? wildcards
+        self.if_exists = if_exists
+        self.set_prefix = set_prefix  # "", "ForAnyValue" or "ForAllValues"
 
     @property
     def valid(self) -> bool:
@@ -159,6 +169,8 @@ def cidr_is_narrow(text: str) -> Tri:
     """An aws:SourceIp CIDR no broader than /8 (IPv4) or /32 (IPv6), or inside RFC 1918."""
     if SYMBOL_OPEN in text:
         return True  # a referenced address range: one concrete range, assume a normal one
+    import ipaddress  # only for aws:SourceIp conditions; see rfc1918_networks
+
     try:
         network = ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
@@ -166,7 +178,7 @@ def cidr_is_narrow(text: str) -> Tri:
     if network.version == 4:
         if network.prefixlen >= 8:
             return True
-        return any(network.subnet_of(private) for private in RFC1918)  # type: ignore[arg-type]
+        return any(network.subnet_of(private) for private in rfc1918_networks())  # type: ignore[arg-type]
     return network.prefixlen >= 32
 
 

@@ -17,10 +17,10 @@ upload *without* encryption headers denied, for every principal?
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 from s3lint.model import Bucket, Condition, PolicyDocument, Statement
+from s3lint.policy.records import FrozenRecord
 from s3lint.policy.transport import (
     ABSENT,
     ALWAYS,
@@ -72,14 +72,17 @@ def upload_encryption_enforced(bucket: Bucket) -> DenyVerdict:
     return analyze_deny(bucket, UPLOAD_ENCRYPTION_REQUIREMENT)
 
 
-@dataclass(frozen=True, slots=True)
-class SseCRequirement:
+class SseCRequirement(FrozenRecord):
     """A statement that makes uploads use SSE-C (customer-provided keys)."""
 
-    statement: Statement
-    document: PolicyDocument
-    condition: Condition  # the condition on s3:x-amz-server-side-encryption-customer-algorithm
-    certain: Optional[bool]  # None: an unknown value may keep it from applying
+    __slots__ = ("statement", "document", "condition", "certain")
+
+    def __init__(self, statement: Statement, document: PolicyDocument, condition: Condition,
+                 certain: Optional[bool]) -> None:
+        self.statement = statement
+        self.document = document
+        self.condition = condition  # the condition on s3:x-amz-server-side-encryption-customer-algorithm
+        self.certain = certain  # None: an unknown value may keep it from applying
 
 
 def requires_sse_c(bucket: Bucket) -> list[SseCRequirement]:

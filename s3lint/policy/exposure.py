@@ -15,10 +15,10 @@ list (ACL) overview"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from s3lint.model import AccessPoint, Bucket, Grant, PublicAccessBlock, ScanModel, Value
+from s3lint.policy.records import FrozenRecord
 from s3lint.source import Location
 from s3lint.symbols import is_unknown, render
 
@@ -58,20 +58,24 @@ _CFN_CANNED = {
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class EffectiveSetting:
+class EffectiveSetting(FrozenRecord):
     """One effective Block Public Access setting and what decides it."""
 
-    name: str
-    value: Tri  # True: on; False: off; None: cannot be known statically
-    loc: Location | None  # the value that decides it (None: nothing declares it)
-    source: str  # "bucket", "account (<address>)", "access point", or "" when not declared
-    explicit: bool = False  # written in the template (False: a default or nothing at all)
+    __slots__ = ("name", "value", "loc", "source", "explicit")
+
+    def __init__(self, name: str, value: Tri, loc: Location | None, source: str, explicit: bool = False) -> None:
+        self.name = name
+        self.value = value  # True: on; False: off; None: cannot be known statically
+        self.loc = loc  # the value that decides it (None: nothing declares it)
+        self.source = source  # "bucket", "account (<address>)", "access point", or "" when not declared
+        self.explicit = explicit  # written in the template (False: a default or nothing at all)
 
 
-@dataclass(frozen=True, slots=True)
-class EffectiveBlock:
-    settings: dict[str, EffectiveSetting]
+class EffectiveBlock(FrozenRecord):
+    __slots__ = ("settings",)
+
+    def __init__(self, settings: dict[str, EffectiveSetting]) -> None:
+        self.settings = settings
 
     def value(self, name: str) -> Tri:
         return self.settings[name].value
@@ -156,16 +160,19 @@ def group_of_uri(uri: object) -> str | None:
     return GROUP_URIS.get(uri.strip().lower().rstrip("/"))
 
 
-@dataclass(frozen=True, slots=True)
-class PublicAcl:
+class PublicAcl(FrozenRecord):
     """One public ACL: a canned ACL or a grant to a public group."""
 
-    target: str  # "bucket" or the object's address
-    loc: Location
-    group: str  # AllUsers | AuthenticatedUsers | "" when unknown
-    permissions: tuple[str, ...]
-    definite: bool
-    what: str  # e.g. 'canned ACL "public-read"', 'a grant of READ to AllUsers'
+    __slots__ = ("target", "loc", "group", "permissions", "definite", "what")
+
+    def __init__(self, target: str, loc: Location, group: str, permissions: tuple[str, ...], definite: bool,
+                 what: str) -> None:
+        self.target = target  # "bucket" or the object's address
+        self.loc = loc
+        self.group = group  # AllUsers | AuthenticatedUsers | "" when unknown
+        self.permissions = permissions
+        self.definite = definite
+        self.what = what  # e.g. 'canned ACL "public-read"', 'a grant of READ to AllUsers'
 
     @property
     def writable(self) -> bool:

@@ -13,12 +13,12 @@ time of day) limit when the grant applies, not what it grants.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
 from s3lint.model import PolicyDocument, Statement, Value
 from s3lint.policy.actions import expand_action_patterns, statement_actions
 from s3lint.policy.conditions import string_matches
+from s3lint.policy.records import FrozenRecord, Record
 from s3lint.policy.transport import effect_is
 from s3lint.source import Location
 from s3lint.symbols import PARTITION, SYMBOL_OPEN, is_only_symbol, is_unknown, render, symbol
@@ -37,29 +37,44 @@ MAKE_PUBLIC_ACTIONS = BUCKET_LEVEL_EXPOSERS | OBJECT_LEVEL_EXPOSERS | ACCOUNT_LE
 _PARTITION_SYMBOL = symbol(PARTITION)
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceScope:
+class ResourceScope(FrozenRecord):
     """How much of S3 a statement's Resource/NotResource covers."""
 
-    all_buckets: Tri  # every bucket ARN
-    all_objects: Tri  # every object of every bucket
-    account: Tri  # "*": also account-level actions
-    loc: Location  # the value (or element) that gives the scope
-    text: str  # how a message shows it
+    __slots__ = ("all_buckets", "all_objects", "account", "loc", "text")
+
+    def __init__(self, all_buckets: Tri, all_objects: Tri, account: Tri, loc: Location, text: str) -> None:
+        self.all_buckets = all_buckets  # every bucket ARN
+        self.all_objects = all_objects  # every object of every bucket
+        self.account = account  # "*": also account-level actions
+        self.loc = loc  # the value (or element) that gives the scope
+        self.text = text  # how a message shows it
 
 
-@dataclass(slots=True)
-class BroadGrant:
+class BroadGrant(Record):
     """An Allow of S3 actions on every bucket (or every object, or the account)."""
 
-    statement: Statement
-    document: PolicyDocument
-    scope: ResourceScope
-    full_access: Tri  # every S3 action on every bucket or object
-    full_access_loc: Location
-    make_public: dict[str, Tri] = field(default_factory=dict)  # action -> granted on all targets
-    make_public_loc: Location | None = None
-    effect: Tri = True
+    __slots__ = ("statement", "document", "scope", "full_access", "full_access_loc",  # noqa: RUF023 - the fields' order
+                 "make_public", "make_public_loc", "effect")
+
+    def __init__(
+        self,
+        statement: Statement,
+        document: PolicyDocument,
+        scope: ResourceScope,
+        full_access: Tri,
+        full_access_loc: Location,
+        make_public: dict[str, Tri] | None = None,
+        make_public_loc: Location | None = None,
+        effect: Tri = True,
+    ) -> None:
+        self.statement = statement
+        self.document = document
+        self.scope = scope
+        self.full_access = full_access  # every S3 action on every bucket or object
+        self.full_access_loc = full_access_loc
+        self.make_public: dict[str, Tri] = {} if make_public is None else make_public  # action -> granted on all targets
+        self.make_public_loc = make_public_loc
+        self.effect = effect
 
     @property
     def conditional(self) -> bool:

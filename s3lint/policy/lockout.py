@@ -17,11 +17,11 @@ scenario that fixes no condition key: any condition makes the Deny conditional.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from s3lint.model import Bucket, PolicyDocument, Statement, Value
 from s3lint.policy.principals import PrincipalInfo, account_of_arn, classify, is_our_account
+from s3lint.policy.records import Record
 from s3lint.policy.resources import names_in_resources
 from s3lint.policy.transport import BUCKET_ARN, DenyRequirement, Scenario, is_everyone, review_statement
 from s3lint.source import Location
@@ -45,18 +45,30 @@ LOCKOUT_REQUIREMENT = DenyRequirement(
 )
 
 
-@dataclass(slots=True)
-class Lockout:
+class Lockout(Record):
     """A statement (or statements together) that deny changing the bucket policy to all."""
 
-    statement: Statement
-    document: PolicyDocument
-    kind: Literal["everyone", "not_principal"]
-    certain: Tri  # None: an unknown value decides it
-    denied_all: bool  # denies every S3 action, not only the policy actions
-    reason: str  # for NotPrincipal: which exemption is missing
-    loc: Location
-    together_with: list[Statement] = field(default_factory=list)  # other statements needed
+    __slots__ = ("statement", "document", "kind", "certain", "denied_all", "reason", "loc", "together_with")
+
+    def __init__(
+        self,
+        statement: Statement,
+        document: PolicyDocument,
+        kind: Literal["everyone", "not_principal"],
+        certain: Tri,
+        denied_all: bool,
+        reason: str,
+        loc: Location,
+        together_with: list[Statement] | None = None,
+    ) -> None:
+        self.statement = statement
+        self.document = document
+        self.kind = kind
+        self.certain = certain  # None: an unknown value decides it
+        self.denied_all = denied_all  # denies every S3 action, not only the policy actions
+        self.reason = reason  # for NotPrincipal: which exemption is missing
+        self.loc = loc
+        self.together_with: list[Statement] = [] if together_with is None else together_with  # other statements needed
 
 
 def _stand_in_bucket(doc: PolicyDocument) -> Bucket:

@@ -13,10 +13,10 @@ own example); a SAML provider ARN belongs to an account.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Optional
 
 from s3lint.model import PrincipalEntry, Statement
+from s3lint.policy.records import FrozenRecord
 from s3lint.symbols import OUR_ACCOUNT, has_symbol, is_only_symbol, is_unknown, render, symbol
 
 Tri = Optional[bool]
@@ -26,16 +26,26 @@ _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _SYMBOLS = re.compile("\ue000[^\ue001]*\ue001")
 
 
-@dataclass(frozen=True, slots=True)
-class PrincipalInfo:
+class PrincipalInfo(FrozenRecord):
     """One principal value, classified."""
 
-    entry: PrincipalEntry
-    everyone: Tri  # admits anyone (anonymous included); None: cannot tell
-    account: str | None = None  # the account it belongs to: 12 digits or a symbol string
-    service: str | None = None
-    federated: str | None = None
-    canonical_user: str | None = None
+    __slots__ = ("entry", "everyone", "account", "service", "federated", "canonical_user")
+
+    def __init__(
+        self,
+        entry: PrincipalEntry,
+        everyone: Tri,
+        account: str | None = None,
+        service: str | None = None,
+        federated: str | None = None,
+        canonical_user: str | None = None,
+    ) -> None:
+        self.entry = entry
+        self.everyone = everyone  # admits anyone (anonymous included); None: cannot tell
+        self.account = account  # the account it belongs to: 12 digits or a symbol string
+        self.service = service
+        self.federated = federated
+        self.canonical_user = canonical_user
 
     def describe(self) -> str:
         if self.everyone is True:
@@ -45,16 +55,26 @@ class PrincipalInfo:
         return f"{self.entry.kind} {render(self.entry.value)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Principals:
+class Principals(FrozenRecord):
     """Whom a statement applies to."""
 
-    everyone: Tri  # True: anyone at all; None: possibly everyone
-    entries: tuple[PrincipalInfo, ...] = ()
-    negated: bool = False  # NotPrincipal: everyone except `entries`
-    unknown: bool = False  # some principal value is not known statically
-    missing: bool = False  # no Principal element (identity policies)
-    accounts: frozenset[str] = field(default_factory=frozenset)
+    __slots__ = ("everyone", "entries", "negated", "unknown", "missing", "accounts")
+
+    def __init__(
+        self,
+        everyone: Tri,
+        entries: tuple[PrincipalInfo, ...] = (),
+        negated: bool = False,
+        unknown: bool = False,
+        missing: bool = False,
+        accounts: frozenset[str] = frozenset(),
+    ) -> None:
+        self.everyone = everyone  # True: anyone at all; None: possibly everyone
+        self.entries = entries
+        self.negated = negated  # NotPrincipal: everyone except `entries`
+        self.unknown = unknown  # some principal value is not known statically
+        self.missing = missing  # no Principal element (identity policies)
+        self.accounts = accounts
 
     def public_entries(self) -> list[PrincipalInfo]:
         return [info for info in self.entries if info.everyone is not False]

@@ -16,7 +16,6 @@ answer "unknown" rather than silently public or safe.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from s3lint.model import Bucket, PolicyDocument, Statement
@@ -29,6 +28,7 @@ from s3lint.policy.actions import (
 )
 from s3lint.policy.conditions import conditions_pin_when_denied, conditions_restrict
 from s3lint.policy.principals import Principals, statement_principals
+from s3lint.policy.records import Record
 from s3lint.policy.resources import Coverage, bucket_coverage
 from s3lint.symbols import is_unknown, render
 from s3lint.policy.tri import conjunction
@@ -39,18 +39,31 @@ PublicState = Literal["public", "not_public", "unknown"]
 _KEY_EXAMPLES = "aws:SourceVpce, aws:SourceIp, aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID"
 
 
-@dataclass(slots=True)
-class PublicStatement:
+class PublicStatement(Record):
     """One Allow statement that grants (or may grant) public access."""
 
-    statement: Statement
-    actions: frozenset[str]  # the public S3 actions left after the policy's Denies
-    definite: bool  # False: only possibly public
-    actions_unknown: bool = False
-    removed: frozenset[str] = frozenset()  # actions a Deny takes away from the public
-    reason: str = ""
-    granted: frozenset[str] = frozenset()  # what the statement itself allows
-    condition_unknown: bool = False  # whether its Condition limits access is not known
+    __slots__ = ("statement", "actions", "definite", "actions_unknown", "removed", "reason",  # noqa: RUF023 - the fields' order
+                 "granted", "condition_unknown")
+
+    def __init__(
+        self,
+        statement: Statement,
+        actions: frozenset[str],
+        definite: bool,
+        actions_unknown: bool = False,
+        removed: frozenset[str] = frozenset(),
+        reason: str = "",
+        granted: frozenset[str] = frozenset(),
+        condition_unknown: bool = False,
+    ) -> None:
+        self.statement = statement
+        self.actions = actions  # the public S3 actions left after the policy's Denies
+        self.definite = definite  # False: only possibly public
+        self.actions_unknown = actions_unknown
+        self.removed = removed  # actions a Deny takes away from the public
+        self.reason = reason
+        self.granted = granted  # what the statement itself allows
+        self.condition_unknown = condition_unknown  # whether its Condition limits access is not known
 
     @property
     def levels(self) -> dict[str, list[str]]:
@@ -65,11 +78,13 @@ class PublicStatement:
         return "critical" if WRITE in levels or PERMISSIONS_MANAGEMENT in levels else "high"
 
 
-@dataclass(slots=True)
-class PublicVerdict:
-    state: PublicState
-    statements: list[PublicStatement] = field(default_factory=list)
-    reason: str = ""
+class PublicVerdict(Record):
+    __slots__ = ("state", "statements", "reason")
+
+    def __init__(self, state: PublicState, statements: list[PublicStatement] | None = None, reason: str = "") -> None:
+        self.state = state
+        self.statements: list[PublicStatement] = [] if statements is None else statements
+        self.reason = reason
 
     @property
     def public(self) -> bool:
@@ -102,23 +117,28 @@ def _effect(stmt: Statement) -> str:
     return value if value in ("Allow", "Deny") else ""
 
 
-@dataclass(slots=True)
-class _Grant:
-    stmt: Statement
-    principals: Principals
-    definite: bool
-    restricted: Tri
-    actions: frozenset[str]
-    actions_unknown: bool
-    coverage: Coverage | None
+class _Grant(Record):
+    __slots__ = ("stmt", "principals", "definite", "restricted", "actions", "actions_unknown", "coverage")
+
+    def __init__(self, stmt: Statement, principals: Principals, definite: bool, restricted: Tri,
+                 actions: frozenset[str], actions_unknown: bool, coverage: Coverage | None) -> None:
+        self.stmt = stmt
+        self.principals = principals
+        self.definite = definite
+        self.restricted = restricted
+        self.actions = actions
+        self.actions_unknown = actions_unknown
+        self.coverage = coverage
 
 
-@dataclass(slots=True)
-class _Denial:
-    stmt: Statement
-    definite: bool
-    actions: frozenset[str]
-    actions_unknown: bool
+class _Denial(Record):
+    __slots__ = ("stmt", "definite", "actions", "actions_unknown")
+
+    def __init__(self, stmt: Statement, definite: bool, actions: frozenset[str], actions_unknown: bool) -> None:
+        self.stmt = stmt
+        self.definite = definite
+        self.actions = actions
+        self.actions_unknown = actions_unknown
 
 
 def _public_grant(stmt: Statement, bucket: Bucket | None, access_point: bool) -> _Grant | None:

@@ -18,11 +18,11 @@ covers the objects of the bucket whose identity is `${bucket:Logs}`.  A literal 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Sequence
 
 from s3lint.model import Bucket, PolicyDocument, Statement
+from s3lint.policy.records import FrozenRecord
 from s3lint.symbols import PARTITION, SYMBOL_CLOSE, SYMBOL_OPEN, is_unknown, symbol
 from s3lint.policy.tri import all_true, any_true, negate
 
@@ -41,16 +41,18 @@ _ESCAPES = {"${*}": "*", "${?}": "?", "${$}": "$"}
 _POLICY_VARIABLE = re.compile(r"\$\{[^}\ue000\ue001]*\}")
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(FrozenRecord):
     """Which parts of a bucket a statement's resources cover (True / False / None=unknown).
 
     `bucket_arn`: the bucket itself (`arn:...:::name`); `objects`: every object
     (`arn:...:::name/*`); `some_objects`: at least one object."""
 
-    bucket_arn: Tri
-    objects: Tri
-    some_objects: Tri = None
+    __slots__ = ("bucket_arn", "objects", "some_objects")
+
+    def __init__(self, bucket_arn: Tri, objects: Tri, some_objects: Tri = None) -> None:
+        self.bucket_arn = bucket_arn
+        self.objects = objects
+        self.some_objects = some_objects
 
     @property
     def anything(self) -> Tri:

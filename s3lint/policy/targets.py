@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
 from s3lint.model import AccessPoint, Bucket, PolicyDocument, ScanModel, Statement
+from s3lint.policy.records import FrozenRecord
 from s3lint.symbols import is_unknown
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyTarget:
-    bucket: Bucket
-    document: PolicyDocument
-    access_point: AccessPoint | None = None
+class PolicyTarget(FrozenRecord):
+    __slots__ = ("bucket", "document", "access_point")
+
+    def __init__(self, bucket: Bucket, document: PolicyDocument, access_point: AccessPoint | None = None) -> None:
+        self.bucket = bucket
+        self.document = document
+        self.access_point = access_point
 
     @property
     def label(self) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from s3lint.model import Bucket, Condition, PolicyDocument, ScanModel, Statement, Value
@@ -43,6 +42,7 @@ from s3lint.policy.principals import statement_principals
 from s3lint.policy.resources import Coverage, bucket_coverage
 from s3lint.source import Location
 from s3lint.symbols import has_symbol, is_unknown, render
+from s3lint.policy.records import FrozenRecord, Record
 from s3lint.policy.tri import all_true
 
 Tri = Optional[bool]
@@ -74,8 +74,7 @@ OBJECTS = "objects"
 SOME_OBJECTS = "some_objects"
 
 
-@dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(FrozenRecord):
     """A class of requests, described by the condition keys it fixes.
 
     `keys` maps a lower-case condition key to the values it may take in these requests (each
@@ -83,44 +82,79 @@ class Scenario:
     `ignored_keys` are taken as holding: they are tolerated exceptions (e.g. an admin role
     exempted from a VPC-endpoint fence)."""
 
-    description: str
-    keys: Mapping[str, tuple[Any, ...]]
-    notes: Mapping[str, str] = field(default_factory=dict)  # key -> why its value is unknown
-    ignored_keys: frozenset[str] = frozenset()
+    __slots__ = ("description", "keys", "notes", "ignored_keys")
+
+    def __init__(
+        self,
+        description: str,
+        keys: Mapping[str, tuple[Any, ...]],
+        notes: Mapping[str, str] | None = None,
+        ignored_keys: frozenset[str] = frozenset(),
+    ) -> None:
+        self.description = description
+        self.keys = keys
+        self.notes: Mapping[str, str] = {} if notes is None else notes  # key -> why its value is unknown
+        self.ignored_keys = ignored_keys
 
 
-@dataclass(frozen=True, slots=True)
-class DenyRequirement:
+class DenyRequirement(FrozenRecord):
     """What a qualifying Deny must cover."""
 
-    scenario: Scenario
-    actions: frozenset[str] | None  # None: every S3 action
-    parts: tuple[str, ...]  # BUCKET_ARN / OBJECTS / SOME_OBJECTS
-    relevant_keys: frozenset[str]  # a statement with a condition on one of these is an attempt
-    everyone: bool = True  # must apply to every principal
+    __slots__ = ("scenario", "actions", "parts", "relevant_keys", "everyone")
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        actions: frozenset[str] | None,
+        parts: tuple[str, ...],
+        relevant_keys: frozenset[str],
+        everyone: bool = True,
+    ) -> None:
+        self.scenario = scenario
+        self.actions = actions  # None: every S3 action
+        self.parts = parts  # BUCKET_ARN / OBJECTS / SOME_OBJECTS
+        self.relevant_keys = relevant_keys  # a statement with a condition on one of these is an attempt
+        self.everyone = everyone  # must apply to every principal
 
 
-@dataclass(frozen=True, slots=True)
-class Shortfall:
+class Shortfall(FrozenRecord):
     """One reason a statement is not (or may not be) the required deny."""
 
-    text: str
-    loc: Location
-    definite: bool = True  # False: it depends on an unknown value
+    __slots__ = ("text", "loc", "definite")
+
+    def __init__(self, text: str, loc: Location, definite: bool = True) -> None:
+        self.text = text
+        self.loc = loc
+        self.definite = definite  # False: it depends on an unknown value
 
 
-@dataclass(slots=True)
-class StatementReview:
-    statement: Statement
-    document: PolicyDocument
-    relevant: bool  # conditioned on a key of the scenario: an attempt at the required deny
-    effect: Tri
-    principal: Tri
-    condition: Tri
-    actions: Any  # frozenset[str] | Unknown: what the statement applies to
-    actions_ok: Tri  # covers every required action
-    coverage: dict[str, Tri]
-    shortfalls: list[Shortfall]
+class StatementReview(Record):
+    __slots__ = ("statement", "document", "relevant", "effect", "principal", "condition",  # noqa: RUF023 - the fields' order
+                 "actions", "actions_ok", "coverage", "shortfalls")
+
+    def __init__(
+        self,
+        statement: Statement,
+        document: PolicyDocument,
+        relevant: bool,
+        effect: Tri,
+        principal: Tri,
+        condition: Tri,
+        actions: Any,
+        actions_ok: Tri,
+        coverage: dict[str, Tri],
+        shortfalls: list[Shortfall],
+    ) -> None:
+        self.statement = statement
+        self.document = document
+        self.relevant = relevant  # conditioned on a key of the scenario: an attempt at the required deny
+        self.effect = effect
+        self.principal = principal
+        self.condition = condition
+        self.actions = actions  # frozenset[str] | Unknown: what the statement applies to
+        self.actions_ok = actions_ok  # covers every required action
+        self.coverage = coverage
+        self.shortfalls = shortfalls
 
     @property
     def gate(self) -> Tri:
@@ -139,16 +173,26 @@ class StatementReview:
         return [s for s in self.shortfalls if not s.definite]
 
 
-@dataclass(slots=True)
-class DenyVerdict:
+class DenyVerdict(Record):
     """The answer for one bucket: is the required deny there?"""
 
-    enforced: Tri  # None: it depends on values not known statically
-    documents: list[PolicyDocument]  # the bucket policies read
-    enforcing: list[Statement]  # statements that fully qualify
-    near_misses: list[StatementReview]  # attempts that fall short, closest first
-    uncovered: list[str]  # what the qualifying statements together leave open
-    doubts: list[Shortfall]  # unknowns that keep the answer open (when enforced is None)
+    __slots__ = ("enforced", "documents", "enforcing", "near_misses", "uncovered", "doubts")
+
+    def __init__(
+        self,
+        enforced: Tri,
+        documents: list[PolicyDocument],
+        enforcing: list[Statement],
+        near_misses: list[StatementReview],
+        uncovered: list[str],
+        doubts: list[Shortfall],
+    ) -> None:
+        self.enforced = enforced  # None: it depends on values not known statically
+        self.documents = documents  # the bucket policies read
+        self.enforcing = enforcing  # statements that fully qualify
+        self.near_misses = near_misses  # attempts that fall short, closest first
+        self.uncovered = uncovered  # what the qualifying statements together leave open
+        self.doubts = doubts  # unknowns that keep the answer open (when enforced is None)
 
     @property
     def best_near_miss(self) -> StatementReview | None:

@@ -17,7 +17,6 @@ elements and condition operators, a Principal in an identity policy or none in a
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterator
 
@@ -78,6 +77,8 @@ def action_problems(doc: PolicyDocument) -> Iterator[PolicyProblem]:
                 continue
             wildcard = "*" in name or "?" in name
             if not wildcard and not is_known_s3_action(text):
+                import difflib  # only for a misspelt action: not worth importing on every run
+
                 hint = difflib.get_close_matches(f"s3:{name}", sorted(ALL_S3_ACTIONS), n=1, cutoff=0.8)
                 suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
                 yield PolicyProblem(
