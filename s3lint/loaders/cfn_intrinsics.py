@@ -14,6 +14,9 @@ decided without deploying is replaced by its value, positioned where the intrins
 
 Every lookup that can loop (conditions naming each other, a bucket named after another
 bucket's name) is guarded, and nesting deeper than `MAX_DEPTH` resolves to `Unknown`.
+
+The resolved tree shares with the input every part that has nothing to resolve (most of a
+template): the result, like the parsed tree, is only read, never modified.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ PSEUDO_PARAMETERS = frozenset(
         "AWS::NotificationARNs",
     }
 )
+_PSEUDO_SYMBOLS = {name: symbol(name) for name in PSEUDO_PARAMETERS}
 _LIST_PARAMETER_TYPES = ("CommaDelimitedList", "List<")
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
@@ -61,14 +65,101 @@ class _TooDeep(Exception):
 
 
 def is_intrinsic(node: Any) -> bool:
-    if not isinstance(node, dict) or len(node) != 1:
-        return False
-    key = next(iter(node))
-    return isinstance(key, str) and (key == "Ref" or key.startswith("Fn::"))
+    return isinstance(node, dict) and len(node) == 1 and _is_function_name(next(iter(node)))
 
 
 def _mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
+
+
+def _is_function_name(key: Any) -> bool:
+    return isinstance(key, str) and (key == "Ref" or key.startswith("Fn::"))
+
+
+# -- resolved copies ------------------------------------------------------------------------
+#
+# Resolving a mapping or a list gives a located copy of it with its values resolved: an
+# `LDict`/`LList` at `pos_of(node)` (which reads a missing column as 1), whose positions are
+# read with `key_pos`/`value_pos`/`item_pos` (which fill in missing ones), without the items
+# that are `AWS::NoValue`.  For a *plain* node, as the parsers build every node, with its
+# position and every key's or item's positions recorded, such a copy is the node itself over
+# again.  So a plain node in which nothing changes stands for its own copy (most of a template
+# holds no intrinsic at all), and one in which something changes is copied wholesale.
+
+# Values that resolve to themselves and hold nothing to resolve.
+_UNCHANGED = frozenset({LStr, int, float, bool, type(None)})
+
+_NEW_DICT = dict.__new__  # an empty LDict/LList whose slots are then set, as their __init__ would
+_NEW_LIST = list.__new__
+
+
+def _is_plain_ldict(node: dict) -> bool:
+    # (A recorded position is a `Pos` tuple, never empty, so `key_pos` gives it as recorded.)
+    return (
+        type(node) is LDict
+        and (not node.line) is (not node.column)
+        and node.key_positions.keys() == node.keys() == node.value_positions.keys()
+    )
+
+
+def _is_plain_llist(node: list) -> bool:
+    return type(node) is LList and (not node.line) is (not node.column) and len(node.item_positions) == len(node)
+
+
+def _copy_plain_ldict(node: LDict, changed: dict) -> LDict:
+    """A plain mapping's resolved copy, with `changed` values, none of them `NO_VALUE`."""
+    out = _NEW_DICT(LDict)
+    out.update(node)
+    out.update(changed)
+    out.line = node.line
+    out.column = node.column
+    out.key_positions = node.key_positions.copy()
+    out.value_positions = node.value_positions.copy()
+    out.duplicate_keys = node.duplicate_keys.copy()
+    return out
+
+
+def _copy_plain_llist(node: LList, changed: dict) -> LList:
+    """A plain list's resolved copy, with `changed` items, none of them `NO_VALUE`."""
+    out = _NEW_LIST(LList)
+    out.extend(node)
+    for index, item in changed.items():
+        out[index] = item
+    out.line = node.line
+    out.column = node.column
+    out.item_positions = node.item_positions.copy()
+    return out
+
+
+def _copy_dict(node: dict, changed: dict) -> LDict:
+    """Any mapping's resolved copy, with `changed` values (`NO_VALUE` drops the key)."""
+    line, column = pos_of(node)
+    out = LDict(line=line, column=column)
+    located = isinstance(node, LDict)
+    for key, value in node.items():
+        resolved = changed.get(key, value)
+        if resolved is NO_VALUE:
+            continue
+        out[key] = resolved
+        if located:
+            out.key_positions[key] = node.key_pos(key)
+            out.value_positions[key] = node.value_pos(key)
+    if located:
+        out.duplicate_keys = list(node.duplicate_keys)
+    return out
+
+
+def _copy_list(node: list, changed: dict) -> LList:
+    """Any list's resolved copy, with `changed` items (`NO_VALUE` drops the item)."""
+    line, column = pos_of(node)
+    out = LList(line=line, column=column)
+    located = isinstance(node, LList)
+    for index, item in enumerate(node):
+        resolved = changed.get(index, item)
+        if resolved is NO_VALUE:
+            continue
+        out.append_located(resolved, node.item_pos(index) if located else pos_of(item))
+    return out
 
 
 class Resolver:
@@ -85,11 +176,14 @@ class Resolver:
         self._identities: dict[str, str] = {}
         self._identities_in_progress: set[str] = set()
         self._chain = 0  # lookups in progress that may lead to further lookups
+        self._types: dict[str, str | None] = {}  # resource_type's answers, as Refs repeat
+        self._parameter_texts: dict[str, str] = {}  # parameters that resolve to a plain string
 
     # -- public ---------------------------------------------------------------------------
 
     def resolve(self, node: Any) -> Any:
-        """A resolved copy of `node`; `NO_VALUE` if it is `Ref: AWS::NoValue`."""
+        """`node` resolved (a copy where anything in it changes); `NO_VALUE` if it is
+        `Ref: AWS::NoValue`."""
         try:
             return self._resolve(node, 0)
         except _TooDeep:
@@ -119,10 +213,12 @@ class Resolver:
     def resource_type(self, logical_id: Any) -> str | None:
         if not isinstance(logical_id, str):
             return None
+        if logical_id in self._types:
+            return self._types[logical_id]
         resource = self.resources.get(logical_id)
-        if isinstance(resource, dict) and isinstance(resource.get("Type"), str):
-            return resource["Type"]
-        return None
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        found = self._types[logical_id] = kind if isinstance(kind, str) else None
+        return found
 
     def bucket_identity(self, logical_id: str, depth: int = 0) -> str:
         """What `Ref` to the bucket gives: its name when the template fixes it, else a symbol."""
@@ -161,45 +257,75 @@ class Resolver:
         if depth > MAX_DEPTH:
             raise _TooDeep
         if isinstance(node, dict):
-            if is_intrinsic(node):
-                return self._intrinsic(node, depth)
-            return self._resolve_dict(node, depth)
+            return self._resolve_mapping(node, depth)
         if isinstance(node, list):
             return self._resolve_list(node, depth)
         if isinstance(node, str) and not isinstance(node, LStr):
             return LStr(node)
         return node
 
-    def _resolve_dict(self, node: dict, depth: int) -> LDict:
-        line, column = pos_of(node)
-        out = LDict(line=line, column=column)
-        located = isinstance(node, LDict)
-        for key, value in node.items():
-            resolved = self._resolve(value, depth + 1)
-            if resolved is NO_VALUE:
-                continue
-            out[key] = resolved
-            if located:
-                out.key_positions[key] = node.key_pos(key)
-                out.value_positions[key] = node.value_pos(key)
-        if located:
-            out.duplicate_keys = list(node.duplicate_keys)
-        return out
+    # The walk over every mapping and list of every resource read: it calls `_resolve_mapping`
+    # and `_resolve_list` directly for the parsers' own node types, as `_resolve` would (a
+    # non-empty node's children are never nested too deeply once the node itself is not).
 
-    def _resolve_list(self, node: list, depth: int) -> LList:
-        line, column = pos_of(node)
-        out = LList(line=line, column=column)
-        located = isinstance(node, LList)
-        for index, item in enumerate(node):
-            resolved = self._resolve(item, depth + 1)
-            if resolved is NO_VALUE:
+    def _resolve_mapping(self, node: dict, depth: int) -> Any:
+        if len(node) == 1:  # `is_intrinsic(node)`, inlined
+            name = next(iter(node))
+            if isinstance(name, str) and (name == "Ref" or name.startswith("Fn::")):
+                return self._intrinsic(node, depth)
+        if node and depth >= MAX_DEPTH:
+            raise _TooDeep  # as `_resolve` of any child would
+        changed: dict[Any, Any] | None = None
+        for key, value in node.items():
+            kind = type(value)
+            if kind in _UNCHANGED:
                 continue
-            out.append_located(resolved, node.item_pos(index) if located else pos_of(item))
-        return out
+            if kind is LDict:
+                resolved = self._resolve_mapping(value, depth + 1)
+            elif kind is LList:
+                resolved = self._resolve_list(value, depth + 1)
+            else:
+                resolved = self._resolve(value, depth + 1)
+            if resolved is not value:
+                if changed is None:
+                    changed = {}
+                changed[key] = resolved
+        if _is_plain_ldict(node):
+            if changed is None:
+                return node
+            if NO_VALUE not in changed.values():
+                return _copy_plain_ldict(node, changed)
+        return _copy_dict(node, changed or {})
+
+    def _resolve_list(self, node: list, depth: int) -> list:
+        if node and depth >= MAX_DEPTH:
+            raise _TooDeep
+        changed: dict[int, Any] | None = None
+        for index, item in enumerate(node):
+            kind = type(item)
+            if kind in _UNCHANGED:
+                continue
+            if kind is LDict:
+                resolved = self._resolve_mapping(item, depth + 1)
+            elif kind is LList:
+                resolved = self._resolve_list(item, depth + 1)
+            else:
+                resolved = self._resolve(item, depth + 1)
+            if resolved is not item:
+                if changed is None:
+                    changed = {}
+                changed[index] = resolved
+        if _is_plain_llist(node):
+            if changed is None:
+                return node
+            if NO_VALUE not in changed.values():
+                return _copy_plain_llist(node, changed)
+        return _copy_list(node, changed or {})
 
     def _intrinsic(self, node: dict, depth: int) -> Any:
         name, argument = next(iter(node.items()))
-        pos = pos_of(node)
+        line = getattr(node, "line", 0)
+        pos = (line, getattr(node, "column", 1) or 1) if line else (0, 0)  # pos_of(node)
         if name == "Ref":
             return self._ref(argument, pos, depth)
         handler = _HANDLERS.get(name)
@@ -219,7 +345,7 @@ class Resolver:
         if name in PSEUDO_PARAMETERS:
             if name == "AWS::NotificationARNs":
                 return SymbolicUnknown("the stack's notification ARNs", name, line=pos[0], column=pos[1])
-            return LStr(symbol(name), *pos)
+            return LStr(_PSEUDO_SYMBOLS[name], *pos)
         if name in self.parameters:
             return self._parameter(name, pos, depth)
         resource_type = self.resource_type(name)
@@ -231,6 +357,9 @@ class Resolver:
         return SymbolicUnknown(reason, f"Ref:{name}", line=pos[0], column=pos[1])
 
     def _parameter(self, name: str, pos: Pos, depth: int) -> Any:
+        text = self._parameter_texts.get(name)
+        if text is not None:  # the usual case, decided by an earlier Ref to it
+            return LStr(text, *pos)
         declaration = _mapping(self.parameters.get(name))
         kind = declaration.get("Type")
         kind = kind if isinstance(kind, str) else "String"
@@ -246,6 +375,7 @@ class Resolver:
             if isinstance(default, (dict, list)):
                 return SymbolicUnknown(f"parameter {name} has a malformed Default", token, line=pos[0], column=pos[1])
             if isinstance(default, str):
+                self._parameter_texts[name] = default
                 return LStr(default, *pos)
             return default
         allowed = declaration.get("AllowedValues")
@@ -254,6 +384,7 @@ class Resolver:
             return SymbolicUnknown(f"parameter {name} has no default", token, alternatives, line=pos[0], column=pos[1])
         if is_list:
             return SymbolicUnknown(f"parameter {name} has no default", token, line=pos[0], column=pos[1])
+        self._parameter_texts[name] = symbol(token)
         return LStr(symbol(token), *pos)
 
     def _get_att(self, argument: Any, pos: Pos, depth: int) -> Any:
@@ -332,6 +463,13 @@ class Resolver:
         Each option is kept as a list of pieces and joined once at the end (adding to a
         string part by part is quadratic), and a string longer than `MAX_TEXT` is not built:
         bucket names built from bucket names built from ... double at every step."""
+        for part in parts:
+            if not isinstance(part, str):
+                break
+        else:  # the usual case, every part a string: one option, joined as is
+            if sum(map(len, parts)) > MAX_TEXT:
+                return _unknown("a string too long to resolve", pos)
+            return LStr("".join(parts), *pos)
         pieces: list[list[str]] = [[]]
         length = 0
         for part in parts:
@@ -535,11 +673,16 @@ def _unknown(reason: str, pos: Pos) -> Unknown:
     return Unknown(reason, line=pos[0], column=pos[1])
 
 
+_REGION = symbol("AWS::Region")
+_URL_SUFFIX = symbol("AWS::URLSuffix")
+_ARN_PREFIX = f"arn:{symbol('AWS::Partition')}:s3:::"
+
+
 def _bucket_attribute(identity: str, attribute: str) -> str | None:
-    region = symbol("AWS::Region")
-    suffix = symbol("AWS::URLSuffix")
+    region = _REGION
+    suffix = _URL_SUFFIX
     if attribute == "Arn":
-        return f"arn:{symbol('AWS::Partition')}:s3:::{identity}"
+        return _ARN_PREFIX + identity
     if attribute == "DomainName":
         return f"{identity}.s3.{suffix}"
     if attribute == "RegionalDomainName":

@@ -36,7 +36,7 @@ from s3lint.model import (
     Versioning,
 )
 from s3lint.source import LDict, LList, Location, Pos, SourceError, pos_of
-from s3lint.symbols import NO_VALUE, Unknown, has_symbol, is_unknown, render
+from s3lint.symbols import NO_VALUE, SYMBOL_OPEN, Unknown, has_symbol, render
 
 # AccessControl as CloudFormation spells it -> the canned ACL as S3 spells it.
 CANNED_ACLS = {
@@ -114,9 +114,9 @@ class _TemplateLoader:
     def value_loc(self, mapping: Any, key: str, fallback: Location) -> Location:
         """Where the value of `key` is written: its own position, else the mapping's record."""
         value = mapping.get(key) if isinstance(mapping, dict) else None
-        own = pos_of(value)
-        if own[0]:
-            return self.loc(own)
+        line = getattr(value, "line", 0)
+        if line:  # `self.loc(pos_of(value))`, inlined: every setting read comes here
+            return Location(self.path, line, getattr(value, "column", 1) or 1)
         if isinstance(mapping, LDict) and key in mapping:
             pos = mapping.value_pos(key)
             if pos[0]:
@@ -131,41 +131,28 @@ class _TemplateLoader:
     # -- the walk ---------------------------------------------------------------------------
 
     def load(self) -> None:
-        handlers: dict[str, Callable[[str, dict, Location, bool], None]] = {
-            BUCKET_TYPE: self.bucket,
-            "AWS::S3::BucketPolicy": self.bucket_policy,
-            "AWS::S3::AccessPoint": self.access_point,
-            "AWS::S3::AccountPublicAccessBlock": self.account_public_access_block,
-            "AWS::IAM::Policy": self.identity_policy,
-            "AWS::IAM::ManagedPolicy": self.identity_policy,
-            "AWS::IAM::RolePolicy": self.identity_policy,
-            "AWS::IAM::UserPolicy": self.identity_policy,
-            "AWS::IAM::GroupPolicy": self.identity_policy,
-            "AWS::IAM::Role": self.inline_policies,
-            "AWS::IAM::User": self.inline_policies,
-            "AWS::IAM::Group": self.inline_policies,
-            "AWS::CloudTrail::Trail": self.trail,
-            "AWS::Serverless::Function": self.serverless_policies,
-            "AWS::Serverless::StateMachine": self.serverless_policies,
-        }
         for logical_id, resource in self.resources.items():
             if not isinstance(logical_id, str) or not isinstance(resource, dict):
                 continue
             kind = resource.get("Type")
             if not isinstance(kind, str):
                 continue
-            header = self.key_loc(self.resources, logical_id, self.loc(_pos(resource)))
-            self.suppressions(logical_id, resource, kind)
-            handler = handlers.get(kind)
+            if "Metadata" in resource:
+                self.suppressions(logical_id, resource, kind)
+            handler = _HANDLERS.get(kind)
             if handler is None:
                 continue
+            if isinstance(self.resources, LDict) and logical_id in self.resources.key_positions:
+                header = self.loc(self.resources.key_positions[logical_id])
+            else:
+                header = self.loc(_pos(resource))
             conditional = False
             if "Condition" in resource:
                 decided = self.resolver.condition(resource["Condition"])
                 if decided is False:
                     continue  # never created with the template's defaults
                 conditional = decided is None
-            handler(logical_id, resource, header, conditional)
+            handler(self, logical_id, resource, header, conditional)
 
     def properties(self, resource: dict) -> LDict:
         resolved = self.resolver.resolve(resource.get("Properties"))
@@ -218,7 +205,7 @@ class _TemplateLoader:
         if isinstance(raw, str) and has_symbol(raw):  # e.g. an imported value: content unknown
             line, column = pos_of(raw)
             raw = Unknown(f"{key} is {render(raw)}, not known statically", line=line, column=column)
-        if not is_unknown(raw):
+        if not isinstance(raw, Unknown):
             return read(raw, loc)
         alternatives = _flatten(raw)
         if alternatives is None:
@@ -241,7 +228,7 @@ class _TemplateLoader:
     def encryption(self, raw: Any, loc: Location) -> Encryption:
         config = raw.get("ServerSideEncryptionConfiguration") if isinstance(raw, dict) else None
         rules: list[EncryptionRule] = []
-        if is_unknown(config):
+        if isinstance(config, Unknown):
             rules.append(
                 EncryptionRule(Value(config, loc), Value(config, loc), Value(config, loc), loc)
             )
@@ -252,12 +239,12 @@ class _TemplateLoader:
         return Encryption(loc=loc, rules=rules)
 
     def encryption_rule(self, rule: Any, loc: Location) -> EncryptionRule:
-        if is_unknown(rule):
+        if isinstance(rule, Unknown):
             return EncryptionRule(Value(rule, loc), Value(rule, loc), Value(rule, loc), loc)
         rule = rule if isinstance(rule, dict) else {}
         by_default = rule.get("ServerSideEncryptionByDefault")
         default_loc = self.key_loc(rule, "ServerSideEncryptionByDefault", loc)
-        if is_unknown(by_default):
+        if isinstance(by_default, Unknown):
             algorithm = Value(by_default, default_loc)
             kms_key = Value(by_default, default_loc)
         else:
@@ -304,15 +291,15 @@ class _TemplateLoader:
             return None
         controls = props["OwnershipControls"]
         loc = self.key_loc(props, "OwnershipControls", header)
-        if is_unknown(controls):
+        if isinstance(controls, Unknown):
             return Value(_map_enum(controls, _first_ownership), loc)
         rules = controls.get("Rules") if isinstance(controls, dict) else None
-        if is_unknown(rules):
+        if isinstance(rules, Unknown):
             return Value(rules, loc)
         if not isinstance(rules, list) or not rules:
             return None
         rule = rules[0]
-        if is_unknown(rule):
+        if isinstance(rule, Unknown):
             return Value(rule, loc)
         if not isinstance(rule, dict) or "ObjectOwnership" not in rule:
             return None
@@ -343,7 +330,7 @@ class _TemplateLoader:
                     if self.resolver.bucket_identity(logical_id) == resolved:
                         return BucketRef(address=str(logical_id))
             return BucketRef(name=str(resolved))
-        if is_unknown(resolved):
+        if isinstance(resolved, Unknown):
             return BucketRef(name=resolved)
         return BucketRef(name=Unknown("the bucket is not named"))
 
@@ -442,7 +429,7 @@ class _TemplateLoader:
         if not isinstance(policies, list):
             return
         for index, entry in enumerate(policies):
-            candidates = _flatten(entry) if is_unknown(entry) else [entry]
+            candidates = _flatten(entry) if isinstance(entry, Unknown) else [entry]
             for candidate in candidates or []:
                 if not isinstance(candidate, dict) or "PolicyDocument" not in candidate:
                     continue
@@ -451,7 +438,7 @@ class _TemplateLoader:
                 document = self.policy_document(
                     candidate["PolicyDocument"], "identity", address, self.key_loc(candidate, "PolicyDocument", entry_loc)
                 )
-                if is_unknown(entry):
+                if isinstance(entry, Unknown):
                     for statement in document.statements:
                         statement.conditional = True
                 self.fragment.identity_policies.append(IdentityPolicy(address=address, loc=header, document=document))
@@ -483,14 +470,14 @@ class _TemplateLoader:
             if trail.selectors_loc is None:
                 trail.selectors_loc = self.key_loc(props, key, header)
             selectors = props[key]
-            if is_unknown(selectors):
+            if isinstance(selectors, Unknown):
                 trail.unknown = selectors
                 continue
             if not isinstance(selectors, list):
                 continue
             for index, selector in enumerate(selectors):
                 loc = self.loc(selectors.item_pos(index)) if isinstance(selectors, LList) else header
-                if is_unknown(selector):
+                if isinstance(selector, Unknown):
                     trail.unknown = selector
                 elif isinstance(selector, dict):
                     read = self.event_selector if key == "EventSelectors" else self.advanced_selector
@@ -595,6 +582,25 @@ class _TemplateLoader:
                 )
 
 
+_HANDLERS: dict[str, Callable[[_TemplateLoader, str, dict, Location, bool], None]] = {
+    BUCKET_TYPE: _TemplateLoader.bucket,
+    "AWS::S3::BucketPolicy": _TemplateLoader.bucket_policy,
+    "AWS::S3::AccessPoint": _TemplateLoader.access_point,
+    "AWS::S3::AccountPublicAccessBlock": _TemplateLoader.account_public_access_block,
+    "AWS::IAM::Policy": _TemplateLoader.identity_policy,
+    "AWS::IAM::ManagedPolicy": _TemplateLoader.identity_policy,
+    "AWS::IAM::RolePolicy": _TemplateLoader.identity_policy,
+    "AWS::IAM::UserPolicy": _TemplateLoader.identity_policy,
+    "AWS::IAM::GroupPolicy": _TemplateLoader.identity_policy,
+    "AWS::IAM::Role": _TemplateLoader.inline_policies,
+    "AWS::IAM::User": _TemplateLoader.inline_policies,
+    "AWS::IAM::Group": _TemplateLoader.inline_policies,
+    "AWS::CloudTrail::Trail": _TemplateLoader.trail,
+    "AWS::Serverless::Function": _TemplateLoader.serverless_policies,
+    "AWS::Serverless::StateMachine": _TemplateLoader.serverless_policies,
+}
+
+
 # -- helpers --------------------------------------------------------------------------------
 
 
@@ -626,7 +632,7 @@ def _flatten(raw: Unknown) -> list[Any] | None:
     stack = list(reversed(raw.alternatives))
     while stack:
         item = stack.pop()
-        if is_unknown(item):
+        if isinstance(item, Unknown):
             if not item.alternatives:
                 return None
             stack.extend(reversed(item.alternatives))
@@ -637,7 +643,7 @@ def _flatten(raw: Unknown) -> list[Any] | None:
 
 def _map_enum(raw: Any, convert: Callable[[Any], Any]) -> Any:
     """Convert a setting's value, or each of an undecidable value's alternatives."""
-    if is_unknown(raw):
+    if isinstance(raw, Unknown):
         if isinstance(raw, SymbolicUnknown) and not raw.alternatives:
             return Unknown(raw.reason, line=raw.line, column=raw.column)
         alternatives = _flatten(raw)
@@ -645,7 +651,7 @@ def _map_enum(raw: Any, convert: Callable[[Any], Any]) -> Any:
             return raw
         converted = tuple(None if a is NO_VALUE else _map_enum(a, convert) for a in alternatives)
         return Unknown(raw.reason, converted, raw.line, raw.column)
-    if isinstance(raw, str) and has_symbol(raw):
+    if isinstance(raw, str) and SYMBOL_OPEN in raw:
         line, column = pos_of(raw)
         return Unknown(f"{render(raw)} is not known statically", line=line, column=column)
     return convert(raw)
@@ -654,23 +660,29 @@ def _map_enum(raw: Any, convert: Callable[[Any], Any]) -> Any:
 def _enum_free(raw: Any) -> Any:
     """An enumerated setting (a status, an algorithm): a symbolic value such as
     `${param:X}` could be any of the choices, so it is unknown.  Names keep their symbols."""
-    return _map_enum(raw, lambda value: value)
+    return _map_enum(raw, _unchanged)
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 def _boolean(raw: Any) -> Any:
     """CloudFormation accepts booleans written as strings."""
+    if type(raw) is bool:  # most are written as booleans: nothing to convert
+        return raw
+    return _map_enum(raw, _boolean_from_text)
 
-    def convert(value: Any) -> Any:
-        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            return value.strip().lower() == "true"
-        return value
 
-    return _map_enum(raw, convert)
+def _boolean_from_text(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value
 
 
 def _map_present(raw: Any, present: Any = True, absent: Any = False) -> Any:
     """Whether a block is there, for a block that an undecidable `Fn::If` may leave out."""
-    if is_unknown(raw):
+    if isinstance(raw, Unknown):
         alternatives = _flatten(raw)
         if alternatives is None:
             return Unknown(raw.reason, line=raw.line, column=raw.column)
