@@ -41,16 +41,18 @@ def attachments(fragment: Fragment, kind: str) -> list[Attachment]:
 
 
 def locations(value: Any) -> Iterator[Location]:
-    """Every Location anywhere in a fragment."""
+    """Every Location anywhere in a fragment (one object may be used in several places:
+    it is yielded for each)."""
     stack, seen = [value], set()
     while stack:
         item = stack.pop()
+        if isinstance(item, Location):
+            yield item
+            continue
         if id(item) in seen or item is None or isinstance(item, (str, int, float, bool)):
             continue
         seen.add(id(item))
-        if isinstance(item, Location):
-            yield item
-        elif dataclasses.is_dataclass(item):
+        if dataclasses.is_dataclass(item):
             stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
         elif isinstance(item, (list, tuple)):
             stack.extend(item)

@@ -352,3 +352,30 @@ locals {
     )
     assert strip_located(in_module(instance, evaluator, "local.ids")) == ["team-x", "team-y"]
     assert not has_symbol(in_module(instance, evaluator, 'aws_s3_bucket.team["a"].arn'))
+
+
+# -- the budget counts written object keys like any other expression -----------------------
+
+
+def test_every_object_key_is_one_evaluation_step() -> None:
+    # Written keys are read without building a located string (a fast path); they must still
+    # count as the steps they were, so that a budget runs out where it did.
+    node = hcl.parse_expression('{ a = 1, "b" = 2, (c) = 3 }')
+    evaluator = Evaluator(".")
+    value = evaluator.expression(node, Scope(_NoModule("."), {"c": "k"}), "test.tf")
+    assert strip_located(value) == {"a": 1, "b": 2, "k": 3}
+    assert evaluator.steps == 1 + 2 * 3  # the object, then each key and each value
+    for budget in range(1, 9):
+        evaluator = Evaluator(".", max_steps=budget)
+        value = evaluator.expression(node, Scope(_NoModule("."), {"c": "k"}), "test.tf")
+        if budget < 7:
+            assert isinstance(value, TfUnknown) and value.reason == "evaluation budget exhausted"
+        else:
+            assert strip_located(value) == {"a": 1, "b": 2, "k": 3}
+
+
+def test_object_keys_are_plain_strings_located_where_written() -> None:
+    value = evaluate('{\n  Effect = "Allow"\n  "Sid" = "x"\n}')
+    assert [type(key) for key in value] == [str, str]
+    assert value.key_positions == {"Effect": (2, 3), "Sid": (3, 3)}
+    assert value.value_positions == {"Effect": (2, 12), "Sid": (3, 11)}

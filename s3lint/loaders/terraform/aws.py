@@ -79,6 +79,8 @@ class Mapper:
             self.fragment.notes.append(f"{instance.address}: not read ({type(error).__name__}: {error})")
 
     def view(self, instance: Any) -> Any:
+        if isinstance(instance, ResourceInstance):
+            return View(self.evaluator, instance.block, instance.scope, instance.uncertain)
         plan_view = getattr(instance, "plan_view", None)
         if plan_view is not None:  # a resource of a plan JSON (see s3lint.loaders.tfplan)
             return plan_view
@@ -200,6 +202,8 @@ class Mapper:
 
 def _identity(instance: Any) -> str:
     """What the bucket's `id`/`bucket` resolve to (a plan resource knows its own)."""
+    if isinstance(instance, ResourceInstance):
+        return bucket_identity(instance)
     return instance.identity() if hasattr(instance, "identity") else bucket_identity(instance)
 
 
@@ -285,6 +289,8 @@ def policy_tree(raw: Any, loc: Location) -> tuple[Any, str]:
             if has_symbol(raw):
                 return TfUnknown("the policy JSON is built from values known only after apply"), loc.path
             return (raw if isinstance(raw, HStr) and raw.path == loc.path else HStr(str(raw), loc.line, loc.column, loc.path)), loc.path
+        # Built just now, every node in `path`: `localize` would make an identical copy.
+        return tree, getattr(tree, "path", "") or loc.path
     else:
         tree = raw
     if isinstance(tree, Unknown):
@@ -300,41 +306,46 @@ def localize(tree: Any, path: str) -> Any:
     located ancestor."""
     from s3lint.loaders.terraform.evaluate import HDict, HList
 
-    def own(node: Any) -> tuple[int, int]:
-        if getattr(node, "path", path) == path:
-            return (getattr(node, "line", 0), getattr(node, "column", 0))
-        return (0, 0)
-
     def convert(node: Any) -> Any:
-        if isinstance(node, JsonText):
-            return node
-        line, column = own(node)
-        if isinstance(node, dict):
-            return HDict(line=line, column=column, path=path)
-        if isinstance(node, list):
-            return HList(line=line, column=column, path=path)
         if isinstance(node, str):
-            return HStr(str(node), line, column, path)
+            if isinstance(node, JsonText):
+                return node
+            if getattr(node, "path", path) == path:
+                return HStr(node, getattr(node, "line", 0), getattr(node, "column", 0), path)
+            return HStr(node, 0, 0, path)
+        if isinstance(node, dict):
+            if getattr(node, "path", path) == path:
+                return HDict(line=getattr(node, "line", 0), column=getattr(node, "column", 0), path=path)
+            return HDict(path=path)
+        if isinstance(node, list):
+            if getattr(node, "path", path) == path:
+                return HList(line=getattr(node, "line", 0), column=getattr(node, "column", 0), path=path)
+            return HList(path=path)
         return node
 
+    nowhere = (0, 0)
     root = convert(tree)
     stack = [(tree, root)]
     while stack:
         source, target = stack.pop()
-        same = getattr(source, "path", path) == path
+        # Positions are copied only from located containers of this file.
+        located = isinstance(source, (LDict, LList)) and getattr(source, "path", path) == path
         if isinstance(source, dict):
+            if located:
+                key_positions, value_positions = source.key_positions, source.value_positions
+                own = (source.line, source.column)
             for key, value in source.items():
                 child = convert(value)
-                if same and isinstance(source, LDict):
-                    target.set_located(key, child, source.key_pos(key), source.value_positions.get(key) or (0, 0))
+                if located:
+                    target.set_located(key, child, key_positions.get(key) or own, value_positions.get(key) or nowhere)
                 else:
-                    target.set_located(key, child, (0, 0), (0, 0))
+                    target.set_located(key, child, nowhere, nowhere)
                 if isinstance(value, (dict, list)):
                     stack.append((value, child))
         elif isinstance(source, list):
             for index, value in enumerate(source):
                 child = convert(value)
-                target.append_located(child, source.item_pos(index) if same and isinstance(source, LList) else (0, 0))
+                target.append_located(child, source.item_pos(index) if located else nowhere)
                 if isinstance(value, (dict, list)):
                     stack.append((value, child))
     return root

@@ -53,7 +53,10 @@ class HStr(LStr):
     __slots__ = ("path",)
 
     def __new__(cls, value: str, line: int = 0, column: int = 0, path: str = "") -> "HStr":
-        self = super().__new__(cls, value, line, column)
+        # What `LStr.__new__` does, inline: one string per evaluated literal makes this hot.
+        self = str.__new__(cls, value)
+        self.line = line
+        self.column = column
         self.path = path
         return self
 
@@ -218,8 +221,10 @@ class Evaluator:
         if self.depth == 0:
             self.steps = 0  # each top-level evaluation has its own budget: one runaway
             # expression must not leave every later one unknown
+        saved = self.path
+        self.path = attribute.path
         try:
-            return self.attribute(attribute, scope)
+            return self.eval(attribute.expr, scope)  # `self.attribute`, inline: this runs for every argument
         except EvalError as error:
             return TfUnknown(f"invalid: {error}")
         except BudgetExceeded as error:
@@ -228,6 +233,8 @@ class Evaluator:
             return TfUnknown("nested too deeply")
         except Exception as error:  # noqa: BLE001 - a bug must not stop the scan
             return TfUnknown(f"not evaluated ({type(error).__name__})")
+        finally:
+            self.path = saved
 
     def attribute(self, attribute: hcl.Attribute, scope: Scope) -> Any:
         saved = self.path
@@ -242,16 +249,17 @@ class Evaluator:
         return self.value_of(hcl.Attribute("", node, path, (node.line, node.column, node.end_line, node.end_column)), scope)
 
     def eval(self, node: hcl.Node, scope: Scope) -> Any:
-        self.steps += 1
-        if self.steps > self.max_steps:
+        steps = self.steps = self.steps + 1
+        if steps > self.max_steps:
             raise BudgetExceeded("evaluation budget exhausted")
-        if self.depth >= MAX_NESTING:
+        depth = self.depth
+        if depth >= MAX_NESTING:
             raise BudgetExceeded("expressions nested too deeply")
-        self.depth += 1
+        self.depth = depth + 1
         try:
             return _DISPATCH[type(node)](self, node, scope)
         finally:
-            self.depth -= 1
+            self.depth = depth
 
     def guard(self, cost: int = 1) -> None:
         """Count work done outside `eval` (loops in functions and for expressions)."""
@@ -317,6 +325,16 @@ class Evaluator:
     def _object(self, node: hcl.ObjectCons, scope: Scope) -> Any:
         result = HDict(line=node.line, column=node.column, path=self.path)
         for key_node, value_node in node.items:
+            if type(key_node) is hcl.Literal and type(key_node.value) is str:
+                # A written key (the usual case): what `eval` does, without building the
+                # located string that `str(key)` below would drop again.
+                steps = self.steps = self.steps + 1
+                if steps > self.max_steps:
+                    raise BudgetExceeded("evaluation budget exhausted")
+                if self.depth >= MAX_NESTING:
+                    raise BudgetExceeded("expressions nested too deeply")
+                result.set_located(key_node.value, self.eval(value_node, scope), (key_node.line, key_node.column), (value_node.line, value_node.column))
+                continue
             key = self.eval(key_node, scope)
             if is_unknown(key):
                 return TfUnknown("an object key is unknown")

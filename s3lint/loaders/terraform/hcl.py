@@ -3,8 +3,15 @@ the JSON syntax (`.tf.json`) into the same tree.
 
 The tree is plain Python objects with 1-based line/column on every node, so that the
 evaluator never touches tree-sitter and a finding can point at the exact attribute.  Block
-bodies are converted only when first read: most of a configuration (VPCs, instances, ...)
-is never looked at by an S3 linter.
+bodies and the expressions of arguments are converted only when first read: most of a
+configuration (VPCs, instances, ...) is never looked at by an S3 linter.
+
+Reading Terraform is most of a scan's time, so three things are done for speed, each with
+the general way it stands in for kept as the fallback (and compared with it in
+tests/test_terraform_hcl_fast_paths.py): tree-sitter is given a text that parses to the
+same tree from fewer tokens (`quicker_to_parse`); simple leaves, arguments and object
+elements are built from the source text instead of from syntax nodes (`_leaf`); a node's
+properties are read once.
 
 Conversion recurses over expressions with a hard depth bound (`MAX_DEPTH`); anything nested
 deeper becomes an `Invalid` node, which evaluates to Unknown.
@@ -187,13 +194,33 @@ class Invalid(Node):
 
 
 class Attribute:
-    __slots__ = ("name", "expr", "path", "line", "column", "end_line", "end_column")
+    """`name = expr`.  An attribute read from a file converts its expression on first
+    access (`lazy`): a configuration holds many arguments no S3 check ever evaluates."""
 
-    def __init__(self, name: str, expr: Node, path: str, pos: tuple[int, int, int, int]) -> None:
+    __slots__ = ("name", "_expr", "_make", "path", "line", "column", "end_line", "end_column", "location")
+
+    def __init__(self, name: str, expr: Node | None, path: str, pos: tuple[int, int, int, int]) -> None:
         self.name = name
-        self.expr = expr
+        self._expr = expr
+        self._make: Any = None
         self.path = path
         self.line, self.column, self.end_line, self.end_column = pos
+        self.location: Any = None  # its `s3lint.source.Location`, once a view has made it
+
+    @classmethod
+    def lazy(cls, name: str, path: str, pos: tuple[int, int, int, int], make: Any) -> "Attribute":
+        """An attribute whose expression is `make()`, called once, when first read."""
+        attribute = cls(name, None, path, pos)
+        attribute._make = make
+        return attribute
+
+    @property
+    def expr(self) -> Node:
+        expr = self._expr
+        if expr is None:
+            make, self._make = self._make, None
+            expr = self._expr = make()
+        return expr
 
 
 class Body:
@@ -210,7 +237,7 @@ class Body:
 class Block:
     """A block; its body is converted from the syntax tree on first access."""
 
-    __slots__ = ("type", "labels", "path", "line", "column", "end_line", "end_column", "header_end", "_body", "_make")
+    __slots__ = ("type", "labels", "path", "line", "column", "end_line", "end_column", "header_end", "_body", "_make", "header_location")
 
     def __init__(
         self,
@@ -229,6 +256,7 @@ class Block:
         self.header_end = header_end
         self._body = body
         self._make = make
+        self.header_location: Any = None  # the header's `s3lint.source.Location`, once a view has made it
 
     @property
     def body(self) -> Body:
@@ -275,7 +303,10 @@ def parse_hcl(path: str, data: bytes) -> ParsedFile:
     sits in is blanked out, so the rest of the file is still read."""
     parsed = ParsedFile(path)
     parser = _parser()
-    tree = parser.parse(data)
+    quicker, heredocs = quicker_to_parse(data)
+    tree = parser.parse(quicker)
+    if tree.root_node.has_error or not _heredocs_in_place(tree.root_node, heredocs):
+        tree = parser.parse(data)  # errors are found, reported and recovered from in the text as written
     for _ in range(MAX_RECOVERIES):
         error = _first_error(tree.root_node)
         if error is None:
@@ -300,6 +331,126 @@ def parse_hcl(path: str, data: bytes) -> ParsedFile:
         elif child.type == "block":
             parsed.blocks.append(converter.block(child))
     return parsed
+
+
+# Parsing speed.  tree-sitter-hcl makes every character of a quoted string a token of its
+# own, and a configuration is mostly quoted strings.  An escape sequence is one token, so
+# the text of a plain string (`"arn:aws:s3:::logs/*"`) is handed to the parser as escapes
+# of the same length (`"\U0010FFFF\uFFFF\n\n"`): the tree has the same nodes at the same
+# positions, and the converter reads every string from the text as written.
+#
+# Strings are paired from the left of each line; the rest of a line is left alone from the
+# first string that holds `${` or `%{` (its quotes may be those of strings inside the
+# interpolation).  Only a run of characters that cannot end or start a string, an
+# interpolation, a heredoc's last line or a comment is replaced: no quote, `\`, `$`, `%`,
+# brackets, tabs, `#`, line break or `*/`, and no space at either end (the parser leaves
+# those out of the string's literal text node).  A run that is not the text of a string after
+# all is text in a comment or a heredoc (where it changes nothing) or code between two
+# strings (where the escapes are a syntax error: the text as written is then parsed again,
+# see `parse_hcl`).
+_QUOTED = re.compile(
+    rb'"(?:'
+    rb'([A-Za-z0-9_.:@+=,!?^|&<>;\'*/-][A-Za-z0-9_.:@+=,!?^|&<>;\'*/ -]{0,1021}[A-Za-z0-9_.:@+=,!?^|&<>;\'*/-])"'  # a plain string: replaced
+    rb'|(?:[^"\\\n$%]|\\.|[$%](?!\{))*"'  # any other string without a template: kept
+    rb"|[^\n]*"  # a template, or no closing quote: the rest of the line is kept
+    rb")"
+)
+_AS_ESCAPES = [b""] * 1024
+
+
+def _escapes(length: int) -> bytes:
+    """A quoted string of `length` characters of escape sequences (the fewest tokens)."""
+    text = b"\\U0010FFFF" * (length // 10) + b"\\uFFFF" * (length % 10 // 6) + b"\\n" * (length % 10 % 6 // 2)
+    return b'"' + text + b"x" * (length % 2) + b'"'
+
+
+def _as_escapes(match: re.Match[bytes]) -> bytes:
+    text = match[1]
+    if text is None or b"*/" in text:
+        return match[0]
+    quoted = _AS_ESCAPES[len(text)]
+    if not quoted:
+        quoted = _AS_ESCAPES[len(text)] = _escapes(len(text))
+    return quoted
+
+
+# Heredocs: every character of a heredoc's text is a token too, but blanks are skipped.  In
+# the text of a heredoc, every character but blanks, `$`, `%`, braces, the interpolations
+# (`${...}`, `%{...}`, each on one line, without braces or quotes inside) and the first and
+# last character of each stretch of literal text between them is handed to the parser as a
+# space: the literal text nodes keep their ends.  Only ASCII heredocs in which no line could
+# be taken for the closing one are treated.  The parser must then find each of them exactly
+# where it was found here (`_heredocs_in_place`), which proves that `<<` started a heredoc
+# (not text in a string or a comment) and that it ends at the line taken for its end.
+_HEREDOC_START = re.compile(rb"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\n")
+_TEMPLATE_SEQUENCE = re.compile(rb"[$%]\{[^{}\"\n]*\}")
+_BLANKED = bytes(b if b in b" \t\n\r\x0b\x0c$%{}" else 32 for b in range(256))
+
+
+def _blank_heredocs(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+    """`data` with the text of heredocs blanked (see above), and the (start, end) of each
+    heredoc so treated, from its `<<` to the end of its closing identifier."""
+    out: bytearray | None = None
+    treated: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        start = _HEREDOC_START.search(data, position)
+        if start is None:
+            break
+        identifier = start[1]
+        # (`re` keeps the few identifiers in use compiled)
+        end = re.compile(rb"^[ \t]*(" + re.escape(identifier) + rb")[ \t]*\n", re.M).search(data, start.end())
+        if end is None:
+            break  # not searched again for each later `<<`: that could take quadratic time
+        position = end.end()
+        text = data[start.end() : end.start()]
+        sequences = _TEMPLATE_SEQUENCE.findall(text)
+        if identifier in text or not text.isascii() or len(sequences) != text.count(b"${") + text.count(b"%{"):
+            continue
+        if out is None:
+            out = bytearray(data)
+        out[start.end() : end.start()] = _blank_literal_text(text)
+        treated.append((start.start(), end.end(1)))
+    return (bytes(out) if out is not None else data), treated
+
+
+def _blank_literal_text(text: bytes) -> bytes:
+    pieces: list[bytes] = []
+    cursor = 0
+    for sequence in _TEMPLATE_SEQUENCE.finditer(text):
+        pieces.append(_blank_stretch(text[cursor : sequence.start()]))
+        pieces.append(sequence[0])
+        cursor = sequence.end()
+    pieces.append(_blank_stretch(text[cursor:]))
+    return b"".join(pieces)
+
+
+def _blank_stretch(stretch: bytes) -> bytes:
+    """A stretch of literal text with all but its first and last non-blank character blanked."""
+    first = len(stretch) - len(stretch.lstrip())
+    last = len(stretch.rstrip()) - 1
+    if last - first < 2:
+        return stretch
+    return stretch[: first + 1] + stretch[first + 1 : last].translate(_BLANKED) + stretch[last:]
+
+
+def _heredocs_in_place(root: Any, heredocs: list[tuple[int, int]]) -> bool:
+    """Whether each treated heredoc is a heredoc of the parsed tree, at the very same place."""
+    for start, end in heredocs:
+        node = root.descendant_for_byte_range(start, end)
+        while node is not None and node.type != "heredoc_template":
+            node = node.parent
+        if node is None or node.start_byte != start or node.end_byte != end:
+            return False
+    return True
+
+
+def quicker_to_parse(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+    """`data` with heredocs blanked and the text of plain quoted strings replaced by escape
+    sequences of the same length (see above): the same syntax tree, built from fewer tokens,
+    provided the parser finds the heredocs listed, at the places given, and no error."""
+    blanked, heredocs = _blank_heredocs(data)
+    return _QUOTED.sub(_as_escapes, blanked), heredocs
 
 
 def _first_error(root: Any) -> Any:
@@ -382,9 +533,65 @@ def unescape_heredoc(raw: str) -> str:
 
 _BINARY_OPS = {"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"}
 
+# Fast paths.  Most expressions are leaves written on one line: a plain string, a whole
+# number, or a name with `.name` traversals.  Their text says everything the syntax tree
+# would, so they are built from the source bytes (positions counted from the node's start:
+# tree-sitter columns count bytes too) without walking tree-sitter's nodes.  Whatever does
+# not match exactly (escapes, `${`, comments, line breaks, other characters) takes the
+# general path, and so does a fast path that would need a different depth check.
+_NAME = rb"[A-Za-z_][A-Za-z0-9_-]*"
+_PLAIN_STRING = rb'"([^"\\$%\x00-\x1f]*)"'  # no escapes, no template sequences
+_LEAF = rb"(?:" + _PLAIN_STRING + rb"|([0-9]+)|(" + _NAME + rb"(?:\." + _NAME + rb")*))"
+_LEAF_EXPRESSION = re.compile(_LEAF)  # groups: string, number, traversal
+_LEAF_ATTRIBUTE = re.compile(rb"(" + _NAME + rb")[ \t]*=[ \t]*(" + _LEAF + rb")")  # name, value, then the leaf's
+_OBJECT_KEY = re.compile(rb"(?:(" + _NAME + rb")|" + _PLAIN_STRING + rb")[ \t]*[=:][ \t]*")  # name, string
+_KEYWORD_VALUES = {"true": True, "false": False, "null": None}
+
+
+def _leaf(string: bytes | None, number: bytes | None, traversal: bytes | None, line: int, column: int) -> Node | None:
+    """The node for a `_LEAF` match whose text starts at (`line`, `column`); None for a
+    keyword followed by traversals (`true.x`), left to the general path."""
+    if string is not None:
+        return _literal(string.decode("utf-8", "replace"), line, column, column + len(string) + 2)
+    if number is not None:
+        return _literal(parse_number(number.decode("ascii")), line, column, column + len(number))
+    assert traversal is not None
+    names = traversal.decode("ascii").split(".")
+    first = names[0]
+    end = column + len(first)
+    if first in _KEYWORD_VALUES:
+        return _literal(_KEYWORD_VALUES[first], line, column, end) if len(names) == 1 else None
+    node: Node = Variable(first).at((line, column, line, end))
+    for name in names[1:]:
+        end += len(name) + 1
+        node = GetAttr(node, name).at((line, column, line, end))
+    return node
+
+
+_new_node = object.__new__
+
+
+def _literal(value: Any, line: int, column: int, end_column: int) -> Literal:
+    """`Literal(value).at((line, column, line, end_column))`, built directly: the fast
+    paths make one for most arguments."""
+    node = _new_node(Literal)
+    node.value = value
+    node.line = node.end_line = line
+    node.column = column
+    node.end_column = end_column
+    return node
+
 
 class _Converter:
-    """Turns tree-sitter nodes of one file into the tree above."""
+    """Turns tree-sitter nodes of one file into the tree above.
+
+    Every argument of every file passes through here, and each property read on a
+    tree-sitter node builds a Python object: a node's `type` is read once and handed on
+    with it, `children` (cached by the node) is used instead of `child(i)` (not cached),
+    and a string literal is sliced from the source between its quotes.  The tree is free
+    of syntax errors here (`parse_hcl` blanks them out first)."""
+
+    __slots__ = ("data", "path")
 
     def __init__(self, data: bytes, path: str) -> None:
         self.data = data
@@ -396,15 +603,35 @@ class _Converter:
     # -- structure ------------------------------------------------------------------------
 
     def attribute(self, node: Any) -> Attribute:
-        name_node = node.child(0)
-        expr_node = next((c for c in node.children if c.type == "expression"), None)
-        expr = self.expression(expr_node, 0) if expr_node is not None else Invalid("missing value").at(_pos(node))
-        return Attribute(self.text(name_node), expr, self.path, _pos(node))
+        start, end = node.start_byte, node.end_byte
+        match = _LEAF_ATTRIBUTE.fullmatch(self.data, start, end)
+        if match is not None:
+            at = node.start_point
+            line, column = at.row + 1, at.column + 1
+            expr = _leaf(match[3], match[4], match[5], line, column + match.start(2) - start)
+            if expr is not None:
+                pos = (line, column, line, column + end - start)
+                return Attribute(match[1].decode("ascii"), expr, self.path, pos)
+        return self._attribute(node)
+
+    def _attribute(self, node: Any) -> Attribute:
+        """`attribute` read from the syntax tree (any attribute)."""
+        children = node.children
+        expr_node = None
+        for child in children:
+            if child.type == "expression":
+                expr_node = child
+                break
+        pos = _pos(node)
+        name = self.text(children[0])
+        if expr_node is None:
+            return Attribute(name, Invalid("missing value").at(pos), self.path, pos)
+        return Attribute.lazy(name, self.path, pos, lambda: self._expression(expr_node, 0))
 
     def block(self, node: Any) -> Block:
         block_type = ""
         labels: list[str] = []
-        header_end = (node.start_point.row + 1, node.start_point.column + 2)
+        header_end = None
         body_node = None
         for child in node.children:
             kind = child.type
@@ -416,9 +643,13 @@ class _Converter:
             elif kind == "string_lit":
                 labels.append(self.string_lit(child))
             elif kind == "block_start":
-                header_end = (child.end_point.row + 1, child.end_point.column + 1)
+                end = child.end_point
+                header_end = (end.row + 1, end.column + 1)
             elif kind == "body":
                 body_node = child
+        if header_end is None:
+            start = node.start_point
+            header_end = (start.row + 1, start.column + 2)
 
         def make() -> Body:
             return self.body(body_node) if body_node is not None else Body()
@@ -428,19 +659,36 @@ class _Converter:
     def body(self, node: Any) -> Body:
         body = Body()
         for child in node.children:
-            if child.type == "attribute":
+            kind = child.type
+            if kind == "attribute":
                 attribute = self.attribute(child)
                 body.attributes[attribute.name] = attribute
-            elif child.type == "block":
+            elif kind == "block":
                 body.blocks.append(self.block(child))
         return body
 
     # -- expressions ------------------------------------------------------------------------
 
     def expression(self, node: Any, depth: int) -> Node:
+        return self._of_kind(node, node.type, depth)
+
+    def _expression(self, node: Any, depth: int) -> Node:
+        """`expression(node, depth)` for a node known to be an `expression`."""
         if depth > MAX_DEPTH:
             return Invalid("expression nested too deeply").at(_pos(node))
-        kind = node.type
+        if depth < MAX_DEPTH:  # the leaf itself is converted one level down
+            match = _LEAF_EXPRESSION.fullmatch(self.data, node.start_byte, node.end_byte)
+            if match is not None:
+                at = node.start_point
+                leaf = _leaf(match[1], match[2], match[3], at.row + 1, at.column + 1)
+                if leaf is not None:
+                    return leaf
+        return self._expression_node(node, depth)
+
+    def _of_kind(self, node: Any, kind: str, depth: int) -> Node:
+        """`expression(node, depth)` with `node.type` already read."""
+        if depth > MAX_DEPTH:
+            return Invalid("expression nested too deeply").at(_pos(node))
         if kind == "expression":
             return self._expression_node(node, depth)
         method = self._DISPATCH.get(kind)
@@ -449,27 +697,38 @@ class _Converter:
         return method(self, node, depth)
 
     def _expression_node(self, node: Any, depth: int) -> Node:
-        children = [c for c in node.children if c.type != "comment"]
+        children = node.children
+        if len(children) == 1:  # the usual case (no traversal, comment or parentheses): `_chain`'s first step
+            only = children[0]
+            kind = only.type
+            if kind != "comment" and kind != "(":
+                return self._of_kind(only, kind, depth + 1)
+        kinds = [c.type for c in children]
+        if "comment" in kinds:
+            children = [c for c, kind in zip(children, kinds) if kind != "comment"]
+            kinds = [kind for kind in kinds if kind != "comment"]
         if not children:
             return Invalid("empty expression").at(_pos(node))
-        return self._chain(children, depth)
+        return self._chain(children, kinds, depth)
 
-    def _chain(self, children: list[Any], depth: int) -> Node:
+    def _chain(self, children: list[Any], kinds: list[str], depth: int) -> Node:
         """A base expression followed by traversals (`.a`, `[0]`, `[*]`), which tree-sitter
-        gives as siblings (also inside operations)."""
-        index = 0
-        if children[0].type == "(":
-            inner = next((c for c in children if c.type == "expression"), None)
-            base = self.expression(inner, depth + 1) if inner is not None else Invalid("empty parentheses").at(_pos(children[0]))
-            index = next((i for i, c in enumerate(children) if c.type == ")"), len(children) - 1) + 1
+        gives as siblings (also inside operations).  `kinds` are the children's types."""
+        first = children[0]
+        if kinds[0] == "(":
+            inner = next((c for c, kind in zip(children, kinds) if kind == "expression"), None)
+            base = self._expression(inner, depth + 1) if inner is not None else Invalid("empty parentheses").at(_pos(first))
+            index = next((i for i, kind in enumerate(kinds) if kind == ")"), len(children) - 1) + 1
         else:
-            base = self.expression(children[0], depth + 1)
+            base = self._of_kind(first, kinds[0], depth + 1)
             index = 1
-        start = children[0].start_point
-        for postfix in children[index:]:
-            kind = postfix.type
+        if index >= len(children):
+            return base
+        start = first.start_point
+        line, column = start.row + 1, start.column + 1
+        for postfix, kind in zip(children[index:], kinds[index:]):
             end = postfix.end_point
-            pos = (start.row + 1, start.column + 1, end.row + 1, end.column + 1)
+            pos = (line, column, end.row + 1, end.column + 1)
             if kind == "get_attr":
                 base = GetAttr(base, self._attr_name(postfix)).at(pos)
             elif kind == "index":
@@ -483,9 +742,10 @@ class _Converter:
         return self.text(ident) if ident is not None else ""
 
     def _index_key(self, node: Any, depth: int) -> Node:
-        inner = node.child(0)
-        if inner is None:
+        children = node.children
+        if not children:
             return Invalid("bad index").at(_pos(node))
+        inner = children[0]
         if inner.type == "legacy_index":
             digits = self.text(inner)[1:]
             try:
@@ -493,78 +753,122 @@ class _Converter:
             except ValueError:
                 return Invalid("bad index").at(_pos(inner))
         expr = next((c for c in inner.children if c.type == "expression"), None)
-        return self.expression(expr, depth + 1) if expr is not None else Invalid("bad index").at(_pos(node))
+        return self._expression(expr, depth + 1) if expr is not None else Invalid("bad index").at(_pos(node))
 
     def _splat_steps(self, node: Any, depth: int) -> list[tuple[str, Any]]:
         steps: list[tuple[str, Any]] = []
-        inner = node.child(0)
-        for child in inner.children if inner is not None else []:
-            if child.type == "get_attr":
+        children = node.children
+        for child in children[0].children if children else []:
+            kind = child.type
+            if kind == "get_attr":
                 steps.append(("attr", self._attr_name(child)))
-            elif child.type == "index":
+            elif kind == "index":
                 steps.append(("index", self._index_key(child, depth)))
         return steps
 
     def _literal_value(self, node: Any, depth: int) -> Node:
-        inner = node.child(0)
+        inner = node.children[0]
         pos = _pos(node)
         kind = inner.type
+        if kind == "string_lit":
+            return Literal(self.string_lit(inner)).at(pos)
         if kind == "numeric_lit":
             return Literal(parse_number(self.text(inner))).at(pos)
         if kind == "bool_lit":
             return Literal(self.text(inner) == "true").at(pos)
         if kind == "null_lit":
             return Literal(None).at(pos)
-        if kind == "string_lit":
-            return Literal(self.string_lit(inner)).at(pos)
         return Invalid(f"unsupported literal {kind}").at(pos)
 
     def string_lit(self, node: Any) -> str:
+        """The text between the quotes, escapes decoded."""
+        data = self.data
         start = node.start_byte
         end = node.end_byte
-        first, last = node.child(0), node.child(node.child_count - 1)
-        if first is not None and first.type == "quoted_template_start":
-            start = first.end_byte
-        if last is not None and last.type == "quoted_template_end" and node.child_count > 1:
-            end = last.start_byte
-        return unescape_quoted(self.data[start:end].decode("utf-8", "replace"))
+        if end - start >= 2 and data[start] == 34 and data[end - 1] == 34:  # `"` ... `"`
+            return unescape_quoted(data[start + 1 : end - 1].decode("utf-8", "replace"))
+        children = node.children  # not reached for a well-formed string; kept for safety
+        if children and children[0].type == "quoted_template_start":
+            start = children[0].end_byte
+        if len(children) > 1 and children[-1].type == "quoted_template_end":
+            end = children[-1].start_byte
+        return unescape_quoted(data[start:end].decode("utf-8", "replace"))
 
     def _collection_value(self, node: Any, depth: int) -> Node:
-        inner = node.child(0)
+        inner = node.children[0]
         pos = _pos(node)
         if inner.type == "tuple":
-            items = [self.expression(c, depth + 1) for c in inner.children if c.type == "expression"]
+            items = [self._expression(c, depth + 1) for c in inner.children if c.type == "expression"]
             return TupleCons(items).at(pos)
         items_: list[tuple[Node, Node]] = []
         for elem in inner.children:
             if elem.type != "object_elem":
                 continue
-            exprs = [c for c in elem.children if c.type == "expression"]
-            if len(exprs) != 2:
-                continue
-            items_.append((self._object_key(exprs[0], depth), self.expression(exprs[1], depth + 1)))
+            item = self._simple_item(elem, depth) if depth + 2 <= MAX_DEPTH else None  # its values are two levels down
+            if item is None:
+                item = self._object_item(elem, depth)
+            if item is not None:
+                items_.append(item)
         return ObjectCons(items_).at(pos)
+
+    def _object_item(self, elem: Any, depth: int) -> tuple[Node, Node] | None:
+        """(key, value) of an `object_elem` read from the syntax tree; None when malformed."""
+        exprs = [c for c in elem.children if c.type == "expression"]
+        if len(exprs) != 2:
+            return None
+        return (self._object_key(exprs[0], depth), self._expression(exprs[1], depth + 1))
+
+    def _simple_item(self, elem: Any, depth: int) -> tuple[Node, Node] | None:
+        """`_object_item` for an element whose key is a name or a plain string on the line of
+        its `=`/`:`: the key is read from the text, and so is the value when it is a leaf.
+        None for any other element."""
+        data = self.data
+        start, end = elem.start_byte, elem.end_byte
+        match = _OBJECT_KEY.match(data, start, end)
+        if match is None:
+            return None
+        at = elem.start_point
+        line, column = at.row + 1, at.column + 1
+        name, string = match[1], match[2]
+        if name is not None:
+            key_text = name.decode("ascii")
+            if key_text in _KEYWORD_VALUES:
+                return None  # `true = 1`: a literal key, left to the general path
+            key: Node = _literal(key_text, line, column, column + len(name))
+        else:
+            key = _literal(string.decode("utf-8", "replace"), line, column, column + len(string) + 2)
+        value_start = match.end()
+        leaf = _LEAF_EXPRESSION.fullmatch(data, value_start, end)
+        if leaf is not None:
+            value = _leaf(leaf[1], leaf[2], leaf[3], line, column + value_start - start)
+            return (key, value) if value is not None else None
+        value_node = elem.children[-1]
+        if value_node.start_byte != value_start or value_node.type != "expression":
+            return None  # a comment between: left to the general path
+        return key, self._expression(value_node, depth + 1)
 
     def _object_key(self, node: Any, depth: int) -> Node:
         """A bare identifier key is its own name, not a variable reference."""
         children = [c for c in node.children if c.type != "comment"]
         if len(children) == 1 and children[0].type == "variable_expr":
             return Literal(self.text(children[0])).at(_pos(node))
-        return self.expression(node, depth + 1)
+        return self._expression(node, depth + 1)
 
     def _variable_expr(self, node: Any, depth: int) -> Node:
         return Variable(self.text(node)).at(_pos(node))
 
     def _function_call(self, node: Any, depth: int) -> Node:
-        name = self.text(node.child(0))
+        children = node.children
+        name = self.text(children[0])
         args: list[Node] = []
         expand = False
-        arguments = next((c for c in node.children if c.type == "function_arguments"), None)
+        arguments = next((c for c in children if c.type == "function_arguments"), None)
         if arguments is not None:
             for child in arguments.children:
-                if child.type == "expression":
-                    args.append(self.expression(child, depth + 1))
-                elif child.type == "ellipsis":
+                kind = child.type
+                if kind == "expression":
+                    args.append(self._expression(child, depth + 1))
+                elif kind == "ellipsis":
                     expand = True
         return Call(name, args, expand).at(_pos(node))
 
@@ -572,37 +876,45 @@ class _Converter:
         exprs = [c for c in node.children if c.type == "expression"]
         if len(exprs) != 3:
             return Invalid("bad conditional").at(_pos(node))
-        cond, true, false = (self.expression(e, depth + 1) for e in exprs)
+        cond, true, false = (self._expression(e, depth + 1) for e in exprs)
         return Conditional(cond, true, false).at(_pos(node))
 
     def _operation(self, node: Any, depth: int) -> Node:
-        inner = node.child(0)
+        inner = node.children[0]
         pos = _pos(node)
-        children = [c for c in inner.children if c.type != "comment"]
+        children = []
+        kinds = []
+        for child in inner.children:
+            kind = child.type
+            if kind != "comment":
+                children.append(child)
+                kinds.append(kind)
         operators: list[int] = []
         nesting = 0
-        for i, child in enumerate(children):
-            if child.type == "(":
+        for i, (child, kind) in enumerate(zip(children, kinds)):
+            if kind == "(":
                 nesting += 1
-            elif child.type == ")":
+            elif kind == ")":
                 nesting -= 1
-            elif not child.is_named and nesting == 0:
+            elif nesting == 0 and not child.is_named:
                 operators.append(i)
-        if inner.type == "unary_operation" and operators and operators[0] == 0 and len(children) > 1:
-            return UnaryOp(self.text(children[0]), self._chain(children[1:], depth + 1)).at(pos)
-        if inner.type == "binary_operation" and operators:
+        inner_kind = inner.type
+        if inner_kind == "unary_operation" and operators and operators[0] == 0 and len(children) > 1:
+            return UnaryOp(self.text(children[0]), self._chain(children[1:], kinds[1:], depth + 1)).at(pos)
+        if inner_kind == "binary_operation" and operators:
             split = operators[0]
             op = self.text(children[split])
             if op in _BINARY_OPS and 0 < split < len(children) - 1:
-                left = self._chain(children[:split], depth + 1)
-                right = self._chain(children[split + 1 :], depth + 1)
+                left = self._chain(children[:split], kinds[:split], depth + 1)
+                right = self._chain(children[split + 1 :], kinds[split + 1 :], depth + 1)
                 return BinaryOp(op, left, right).at(pos)
         return Invalid("bad operation").at(pos)
 
     def _for_expr(self, node: Any, depth: int) -> Node:
-        inner = node.child(0)
+        inner = node.children[0]
         pos = _pos(node)
-        intro = next((c for c in inner.children if c.type == "for_intro"), None)
+        parts = inner.children
+        intro = next((c for c in parts if c.type == "for_intro"), None)
         if intro is None:
             return Invalid("bad for expression").at(pos)
         names = [self.text(c) for c in intro.children if c.type == "identifier"]
@@ -610,45 +922,48 @@ class _Converter:
         if not names or coll_node is None:
             return Invalid("bad for expression").at(pos)
         key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
-        collection = self.expression(coll_node, depth + 1)
-        exprs = [c for c in inner.children if c.type == "expression"]
-        cond_node = next((c for c in inner.children if c.type == "for_cond"), None)
+        collection = self._expression(coll_node, depth + 1)
+        exprs = [c for c in parts if c.type == "expression"]
+        cond_node = next((c for c in parts if c.type == "for_cond"), None)
         condition = None
         if cond_node is not None:
             cond_expr = next((c for c in cond_node.children if c.type == "expression"), None)
             if cond_expr is not None:
-                condition = self.expression(cond_expr, depth + 1)
-        group = any(c.type == "ellipsis" for c in inner.children)
+                condition = self._expression(cond_expr, depth + 1)
+        group = any(c.type == "ellipsis" for c in parts)
         if inner.type == "for_object_expr":
             if len(exprs) < 2:
                 return Invalid("bad for expression").at(pos)
-            key = self.expression(exprs[0], depth + 1)
-            value = self.expression(exprs[1], depth + 1)
+            key = self._expression(exprs[0], depth + 1)
+            value = self._expression(exprs[1], depth + 1)
             return ForExpr(key_var, value_var, collection, key, value, condition, group).at(pos)
         if not exprs:
             return Invalid("bad for expression").at(pos)
-        return ForExpr(key_var, value_var, collection, None, self.expression(exprs[0], depth + 1), condition, False).at(pos)
+        return ForExpr(key_var, value_var, collection, None, self._expression(exprs[0], depth + 1), condition, False).at(pos)
 
     # -- templates --------------------------------------------------------------------------
 
     def _template_expr(self, node: Any, depth: int) -> Node:
-        inner = node.child(0)
+        inner = node.children[0]
         pos = _pos(node)
-        if inner.type == "quoted_template":
+        kind = inner.type
+        if kind == "quoted_template":
             children = list(inner.children)
             start = children[0].end_byte if children and children[0].type == "quoted_template_start" else inner.start_byte
             end = children[-1].start_byte if len(children) > 1 and children[-1].type == "quoted_template_end" else inner.end_byte
             parts = self._template_parts(children, start, end, depth, heredoc=False)
-            content = (inner.start_point.row + 1, inner.start_point.column + 2)
+            inner_start = inner.start_point
+            content = (inner_start.row + 1, inner_start.column + 2)
             return Template(parts, content).at(pos)
-        if inner.type == "heredoc_template":
+        if kind == "heredoc_template":
             return self._heredoc(inner, depth, pos)
-        return Invalid(f"unsupported template {inner.type}").at(pos)
+        return Invalid(f"unsupported template {kind}").at(pos)
 
     def _heredoc(self, node: Any, depth: int, pos: tuple[int, int, int, int]) -> Node:
-        children = list(node.children)
-        start_marker = next((c for c in children if c.type == "heredoc_start"), None)
-        identifiers = [c for c in children if c.type == "heredoc_identifier"]
+        children = node.children
+        kinds = [c.type for c in children]
+        start_marker = next((c for c, kind in zip(children, kinds) if kind == "heredoc_start"), None)
+        identifiers = [c for c, kind in zip(children, kinds) if kind == "heredoc_identifier"]
         if not identifiers:
             return Invalid("bad heredoc").at(pos)
         newline = self.data.find(b"\n", identifiers[0].end_byte)
@@ -659,7 +974,7 @@ class _Converter:
             end = max(end, start)
         else:
             end = node.end_byte
-        inner = [c for c in children if c.type in ("template_interpolation", "template_directive")]
+        inner = [c for c, kind in zip(children, kinds) if kind in ("template_interpolation", "template_directive")]
         parts = self._template_parts(inner, start, end, depth, heredoc=True)
         indent = 0
         if start_marker is not None and self.text(start_marker).startswith("<<-"):
@@ -674,16 +989,19 @@ class _Converter:
         tree-sitter's literal nodes, which drop whitespace.  `~` strip markers remove the
         whitespace next to them (`strip_start`/`strip_end`: markers of an enclosing directive)."""
         unescape = unescape_heredoc if heredoc else unescape_quoted
+        data = self.data
         parts: list[Any] = []
         cursor = start
         strip_next = strip_start
         for child in children:
-            if child.type not in ("template_interpolation", "template_directive"):
+            kind = child.type
+            if kind != "template_interpolation" and kind != "template_directive":
                 continue
-            if child.start_byte < cursor or child.start_byte > end:
+            child_start = child.start_byte
+            if child_start < cursor or child_start > end:
                 continue
-            literal = unescape(self.data[cursor : child.start_byte].decode("utf-8", "replace"))
-            strip_before, strip_after = _strip_markers(child)
+            literal = unescape(data[cursor:child_start].decode("utf-8", "replace"))
+            strip_before, strip_after = _strip_markers(child, kind)
             if strip_next:
                 literal = literal.lstrip()
             if strip_before:
@@ -691,13 +1009,13 @@ class _Converter:
             if literal:
                 parts.append(literal)
             strip_next = strip_after
-            if child.type == "template_interpolation":
+            if kind == "template_interpolation":
                 expr = next((c for c in child.children if c.type == "expression"), None)
-                parts.append(self.expression(expr, depth + 1) if expr is not None else Invalid("empty interpolation").at(_pos(child)))
+                parts.append(self._expression(expr, depth + 1) if expr is not None else Invalid("empty interpolation").at(_pos(child)))
             else:
                 parts.append(self._directive(child, depth, heredoc))
             cursor = child.end_byte
-        literal = unescape(self.data[cursor:end].decode("utf-8", "replace"))
+        literal = unescape(data[cursor:end].decode("utf-8", "replace"))
         if strip_next:
             literal = literal.lstrip()
         if strip_end:
@@ -707,11 +1025,12 @@ class _Converter:
         return parts
 
     def _directive(self, node: Any, depth: int, heredoc: bool) -> Node:
-        inner = node.child(0)
         pos = _pos(node)
-        if inner is None:
+        if not node.children:
             return Invalid("bad template directive").at(pos)
+        inner = node.children[0]
         children = list(inner.children)
+        kinds = [c.type for c in children]
 
         def body(items: list[Any], opener: Any, closer: Any) -> list[Any]:
             stop = closer.start_byte if closer is not None else inner.end_byte
@@ -720,13 +1039,14 @@ class _Converter:
                 strip_start=_marker_flags(opener)[1], strip_end=closer is not None and _marker_flags(closer)[0],
             )
 
-        if inner.type == "template_if" and children:
+        inner_kind = inner.type
+        if inner_kind == "template_if" and children:
             intro = children[0]
             cond_node = next((c for c in intro.children if c.type == "expression"), None)
             if cond_node is None:
                 return Invalid("bad template if").at(pos)
-            else_index = next((i for i, c in enumerate(children) if c.type == "template_else_intro"), None)
-            end_index = next((i for i, c in enumerate(children) if c.type == "template_if_end"), len(children))
+            else_index = next((i for i, kind in enumerate(kinds) if kind == "template_else_intro"), None)
+            end_index = next((i for i, kind in enumerate(kinds) if kind == "template_if_end"), len(children))
             closer = children[end_index] if end_index < len(children) else None
             then_end = else_index if else_index is not None else end_index
             then_closer = children[then_end] if then_end < len(children) else None
@@ -734,18 +1054,18 @@ class _Converter:
             else_parts: list[Any] = []
             if else_index is not None:
                 else_parts = body(children[else_index + 1 : end_index], children[else_index], closer)
-            return TemplateIf(self.expression(cond_node, depth + 1), then_parts, else_parts).at(pos)
-        if inner.type == "template_for" and children:
+            return TemplateIf(self._expression(cond_node, depth + 1), then_parts, else_parts).at(pos)
+        if inner_kind == "template_for" and children:
             intro = children[0]
             names = [self.text(c) for c in intro.children if c.type == "identifier"]
             coll = next((c for c in intro.children if c.type == "expression"), None)
             if not names or coll is None:
                 return Invalid("bad template for").at(pos)
-            end_index = next((i for i, c in enumerate(children) if c.type == "template_for_end"), len(children))
+            end_index = next((i for i, kind in enumerate(kinds) if kind == "template_for_end"), len(children))
             closer = children[end_index] if end_index < len(children) else None
             parts = body(children[1:end_index], intro, closer)
             key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
-            return TemplateFor(key_var, value_var, self.expression(coll, depth + 1), parts).at(pos)
+            return TemplateFor(key_var, value_var, self._expression(coll, depth + 1), parts).at(pos)
         return Invalid("unsupported template directive").at(pos)
 
     _DISPATCH: dict[str, Any] = {}
@@ -772,14 +1092,15 @@ def _marker_flags(node: Any) -> tuple[bool, bool]:
     return leading, trailing
 
 
-def _strip_markers(node: Any) -> tuple[bool, bool]:
-    """Whether the whitespace before and after an interpolation or a whole directive goes."""
-    if node.type == "template_interpolation":
+def _strip_markers(node: Any, kind: str) -> tuple[bool, bool]:
+    """Whether the whitespace before and after an interpolation or a whole directive goes
+    (`kind`: the node's type)."""
+    if kind == "template_interpolation":
         return _marker_flags(node)
-    inner = node.child(0)
-    if inner is None or not inner.children:
+    children = node.children
+    tags = children[0].children if children else None
+    if not tags:
         return False, False
-    tags = list(inner.children)
     return _marker_flags(tags[0])[0], _marker_flags(tags[-1])[1]
 
 

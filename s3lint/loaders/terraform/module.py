@@ -27,6 +27,7 @@ from s3lint.loaders.terraform.evaluate import (
     is_unknown,
     to_string,
 )
+from s3lint.loaders.terraform.references import resource_attribute
 from s3lint.model import LoadError
 from s3lint.safe_read import UnreadableFile, is_within, kind_of, read_regular
 from s3lint.symbols import Unknown
@@ -489,6 +490,9 @@ class ModuleInstance:
     # -- resources -----------------------------------------------------------------------------
 
     def expansion(self, mode: str, kind: str, name: str) -> Instances:
+        cached = self._expansions.get(("expand", mode, kind, name))
+        if cached is not None:  # asked for every reference to the resource
+            return cached
         key = (mode, kind, name)
         block = self.config.resources.get(key)
         if block is None:
@@ -505,12 +509,15 @@ class ModuleInstance:
         return instance
 
     def resource_value(self, mode: str, kind: str, name: str) -> Any:
+        single = self._resource_instances.get((mode, kind, name, None))  # only a single instance has no key
+        if single is not None:  # asked for every reference to the resource
+            return single
         if (mode, kind, name) not in self.config.resources:
             return _undeclared(self.token_prefix, "data." if mode == "data" else "", kind, name)
         instances = self.expansion(mode, kind, name)
-        items = [self.resource_instance(mode, kind, name, k, v, instances) for k, v in instances.pairs]
         if instances.kind == "single":
-            return items[0]
+            return self.resource_instance(mode, kind, name, None, None, instances)
+        items = [self.resource_instance(mode, kind, name, k, v, instances) for k, v in instances.pairs]
         if instances.unknown:
             return _AnyInstance(items[0], f"{kind}.{name}")
         if instances.kind == "count":
@@ -750,7 +757,7 @@ class ResourceInstance(Lazy):
         self.instances = instances
         local = f"{'data.' if mode == 'data' else ''}{kind}.{name}{key_suffix(key)}"
         self.address = module.address(local)
-        self.scope = module.scope.child(instance_names(instances, key, each_value))
+        self.scope = Scope(module, instance_names(instances, key, each_value))  # `module.scope.child(...)`: its names are none
         self._values: dict[str, Any] = {}
         self._busy: set[str] = set()
 
@@ -777,8 +784,6 @@ class ResourceInstance(Lazy):
         return value
 
     def get_attr(self, name: str) -> Any:
-        from s3lint.loaders.terraform.references import resource_attribute
-
         return resource_attribute(self, name)
 
     def describe(self) -> str:
