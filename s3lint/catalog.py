@@ -21,6 +21,8 @@ import zlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from s3lint.records import FrozenRecord
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -49,7 +51,7 @@ _FORMAT_LABEL = {"cloudformation": "CloudFormation", "terraform": "Terraform",
                  "tfplan": "Terraform plan", "policy-json": "policy JSON"}
 
 
-class _Record:
+class _Record(FrozenRecord):
     """A read-only record compared, hashed and shown by its slots, as a frozen dataclass is.
 
     Not `@dataclass(frozen=True)`: generating its eight methods for the two classes below
@@ -65,21 +67,6 @@ class _Record:
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r} of a read-only {type(self).__name__}")
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__qualname__}({shown})"
 
 
 class Reference(_Record):

@@ -11,7 +11,7 @@ import fnmatch
 import os
 import re
 
-from s3lint.policy.records import Record
+from s3lint.records import Record
 from s3lint.safe_read import UnreadableFile, is_within, read_regular
 
 SKIPPED_FOLDERS = frozenset({".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__"})
@@ -25,7 +25,7 @@ _WORD_CHARACTER = re.compile(r"\w")
 
 
 class Discovered(Record):
-    """A plain class (see s3lint/policy/records.py): a dataclass costs every run's start-up."""
+    """A plain class (see s3lint/records.py): a dataclass costs every run's start-up."""
 
     __slots__ = ("documents", "terraform_modules", "missing", "skipped", "notes")
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 from s3lint.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, file_budget, timeout_message
 from s3lint.discovery import discover
 from s3lint.model import Finding, Fragment, LoadError, ScanModel
-from s3lint.policy.records import Record
+from s3lint.records import Record
 from s3lint.source import SourceError
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -34,7 +34,7 @@ _POLICY_MARKERS = ("Statement",)
 _PLAN_MARKERS = ("planned_values", "resource_changes")
 
 
-# Plain classes (see s3lint/policy/records.py): generating dataclass methods for them cost a
+# Plain classes (see s3lint/records.py): generating dataclass methods for them cost a
 # one-file pre-commit run about a millisecond.
 class ScanOptions(Record):
     __slots__ = ("root", "exclude", "var_files", "variables", "max_file_size", "debug", "file_timeout", "jobs")

@@ -96,9 +96,13 @@ def _import_loaders(kinds: set[str]) -> None:
 
 
 def _load_chunk(units: list[Unit], options: ScanOptions) -> bytes:
-    loaded = [load_unit(unit, options) for unit in units]
+    return _dumps([load_unit(unit, options) for unit in units])
+
+
+def _dumps(result: Any) -> bytes:
+    """What a worker sends back, pickled with `_FragmentPickler`."""
     buffer = io.BytesIO()
-    _FragmentPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(loaded)
+    _FragmentPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(result)
     return buffer.getvalue()
 
 
@@ -175,7 +179,4 @@ def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bo
 def _check_group(rule_ids: list[str]) -> bytes:
     assert _CHECK_JOB is not None, "check workers are forked from check_in_pool"
     model, context, debug = _CHECK_JOB
-    outcomes = {rule_id: run_rule(model, rule_id, context, debug) for rule_id in rule_ids}
-    buffer = io.BytesIO()
-    _FragmentPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(outcomes)
-    return buffer.getvalue()
+    return _dumps({rule_id: run_rule(model, rule_id, context, debug) for rule_id in rule_ids})

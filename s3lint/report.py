@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from s3lint.model import Finding, LoadError
-from s3lint.policy.records import Record
+from s3lint.records import Record
 from s3lint.source import Location
 
 SEVERITIES = ("critical", "high", "medium", "low")  # most severe first
@@ -17,7 +17,7 @@ def severity_rank(severity: str) -> int:
 
 
 class Report(Record):
-    """A plain class (see s3lint/policy/records.py): a dataclass costs every run's start-up."""
+    """A plain class (see s3lint/records.py): a dataclass costs every run's start-up."""
 
     __slots__ = ("findings", "errors", "rules", "root", "files_scanned", "version", "notes", "files")
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from s3lint import __version__
 from s3lint.config import ConfigError, FileConfig, find_config, load_config, resolve_codes, resolve_rule, select_rules
-from s3lint.policy.records import Record
+from s3lint.records import Record
 
 if TYPE_CHECKING:  # the model is imported only when something is scanned
     from s3lint.model import Finding
@@ -28,7 +28,7 @@ PARSE_ERROR_RULE = "S3000"
 class Settings(Record):
     """What one run does: the command line and the configuration file, merged.
 
-    A plain class (see s3lint/policy/records.py): every run builds one, and generating a
+    A plain class (see s3lint/records.py): every run builds one, and generating a
     dataclass's methods for its 31 fields cost a pre-commit run several milliseconds."""
 
     __slots__ = (  # noqa: RUF023 - the fields' order, as repr shows them

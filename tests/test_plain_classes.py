@@ -27,7 +27,7 @@ from s3lint.policy.identity import BroadGrant, ResourceScope
 from s3lint.policy.lockout import Lockout
 from s3lint.policy.principals import PrincipalInfo, Principals
 from s3lint.policy.public import PublicStatement, PublicVerdict, _Denial, _Grant
-from s3lint.policy.records import FrozenRecord, Record
+from s3lint.records import FrozenRecord, Record
 from s3lint.policy.resources import Coverage
 from s3lint.policy.targets import PolicyTarget
 from s3lint.policy.transport import DenyRequirement, DenyVerdict, Scenario, Shortfall, StatementReview

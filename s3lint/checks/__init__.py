@@ -10,6 +10,8 @@ import importlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from s3lint.records import FrozenRecord
+
 if TYPE_CHECKING:
     from s3lint.model import Finding, ScanModel
 
@@ -40,7 +42,7 @@ CHECK_MODULES: dict[str, str] = {
 }
 
 
-class Context:
+class Context(FrozenRecord):
     """What a check may know besides the model.  Read-only by convention.
 
     A plain class: a frozen dataclass's generated methods cost every run 1 ms."""
@@ -50,17 +52,6 @@ class Context:
     def __init__(self, account_ids: frozenset[str] = frozenset(), strict: bool = False) -> None:
         self.account_ids = account_ids  # our own accounts
         self.strict = strict  # report "possibly wrong" findings too
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.account_ids, self.strict) == (other.account_ids, other.strict)  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((self.account_ids, self.strict))
-
-    def __repr__(self) -> str:
-        return f"Context(account_ids={self.account_ids!r}, strict={self.strict!r})"
 
 
 CheckFunction = Callable[["ScanModel", Context], Iterator["Finding"]]

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 from s3lint.model import Condition, Value
-from s3lint.policy.records import FrozenRecord
+from s3lint.records import FrozenRecord
 from s3lint.symbols import SYMBOL_OPEN, is_unknown, render
 
 Tri = Optional[bool]

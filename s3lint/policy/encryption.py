@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Optional
 
 from s3lint.model import Bucket, Condition, PolicyDocument, Statement
-from s3lint.policy.records import FrozenRecord
+from s3lint.records import FrozenRecord
 from s3lint.policy.transport import (
     ABSENT,
     ALWAYS,

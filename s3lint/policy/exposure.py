@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from s3lint.model import AccessPoint, Bucket, Grant, PublicAccessBlock, ScanModel, Value
-from s3lint.policy.records import FrozenRecord
+from s3lint.records import FrozenRecord
 from s3lint.source import Location
 from s3lint.symbols import is_unknown, render
 

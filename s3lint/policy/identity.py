@@ -18,7 +18,7 @@ from typing import Optional
 from s3lint.model import PolicyDocument, Statement, Value
 from s3lint.policy.actions import expand_action_patterns, statement_actions
 from s3lint.policy.conditions import string_matches
-from s3lint.policy.records import FrozenRecord, Record
+from s3lint.records import FrozenRecord, Record
 from s3lint.policy.transport import effect_is
 from s3lint.source import Location
 from s3lint.symbols import PARTITION, SYMBOL_OPEN, is_only_symbol, is_unknown, render, symbol

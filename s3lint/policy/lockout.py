@@ -21,7 +21,7 @@ from typing import Literal, Optional
 
 from s3lint.model import Bucket, PolicyDocument, Statement, Value
 from s3lint.policy.principals import PrincipalInfo, account_of_arn, classify, is_our_account
-from s3lint.policy.records import Record
+from s3lint.records import Record
 from s3lint.policy.resources import names_in_resources
 from s3lint.policy.transport import BUCKET_ARN, DenyRequirement, Scenario, is_everyone, review_statement
 from s3lint.source import Location

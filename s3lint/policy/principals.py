@@ -16,7 +16,7 @@ import re
 from typing import Optional
 
 from s3lint.model import PrincipalEntry, Statement
-from s3lint.policy.records import FrozenRecord
+from s3lint.records import FrozenRecord
 from s3lint.symbols import OUR_ACCOUNT, has_symbol, is_only_symbol, is_unknown, render, symbol
 
 Tri = Optional[bool]

@@ -28,7 +28,7 @@ from s3lint.policy.actions import (
 )
 from s3lint.policy.conditions import conditions_pin_when_denied, conditions_restrict
 from s3lint.policy.principals import Principals, statement_principals
-from s3lint.policy.records import Record
+from s3lint.records import Record
 from s3lint.policy.resources import Coverage, bucket_coverage
 from s3lint.symbols import is_unknown, render
 from s3lint.policy.tri import conjunction

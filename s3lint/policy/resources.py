@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from s3lint.model import Bucket, PolicyDocument, Statement
-from s3lint.policy.records import FrozenRecord
+from s3lint.records import FrozenRecord
 from s3lint.symbols import PARTITION, SYMBOL_CLOSE, SYMBOL_OPEN, is_unknown, symbol
 from s3lint.policy.tri import all_true, any_true, negate
 

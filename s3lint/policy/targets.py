@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from s3lint.model import AccessPoint, Bucket, PolicyDocument, ScanModel, Statement
-from s3lint.policy.records import FrozenRecord
+from s3lint.records import FrozenRecord
 from s3lint.symbols import is_unknown
 
 

@@ -42,7 +42,7 @@ from s3lint.policy.principals import statement_principals
 from s3lint.policy.resources import Coverage, bucket_coverage
 from s3lint.source import Location
 from s3lint.symbols import has_symbol, is_unknown, render
-from s3lint.policy.records import FrozenRecord, Record
+from s3lint.records import FrozenRecord, Record
 from s3lint.policy.tri import all_true
 
 Tri = Optional[bool]

@@ -1,8 +1,8 @@
 """Plain slotted records that compare, hash and show themselves as `@dataclass` would.
 
 `@dataclass` builds each class's methods by compiling source text when the module is
-imported: for the policy verdicts and the runner's settings that was about a third of a
-one-file pre-commit run.  A record class lists its fields in `__slots__` (in the order
+imported: for the policy verdicts, the runner's settings, the catalogue and the check
+context that was about a third of a one-file pre-commit run.  A record class lists its fields in `__slots__` (in the order
 `@dataclass` would show them) and writes its `__init__` by hand; equality, hashing and
 repr live here, once.  tests/test_plain_classes.py keeps each class equal in behaviour to
 the dataclass it replaces.
