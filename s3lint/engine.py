@@ -74,7 +74,7 @@ class LoadedScan(Record):
     ) -> None:
         self.model = model
         self.files_scanned = files_scanned
-        self.texts = texts  # display path -> text, for suppression comments and fingerprints
+        self.texts = texts  # display path -> text, or "" for a text without suppression comments
         self.paths: list[str] = [] if paths is None else paths  # display paths of every file read
         # Named files and folders, when some files were named: findings elsewhere (sibling files
         # of a Terraform module, read only to link it) are not reported.  None: report all.
@@ -180,10 +180,15 @@ def worker_count(jobs: int | None, units: int) -> int:
 
 def load_unit(unit: Unit, options: ScanOptions) -> tuple[Fragment, dict[str, str]]:
     """Load one document or Terraform module: its fragment, and the texts it read."""
+    from s3lint.suppressions import may_hold_suppressions
+
     kind, path = unit
     texts: dict[str, str] = {}
     loader = load_document if kind == DOCUMENT else load_terraform_module
-    loaded = _guarded(loader, path, options, texts), texts
+    fragment = _guarded(loader, path, options, texts)
+    # The texts are kept for their suppression comments only: an empty text stands for one
+    # without any (most files), which saves the memory and a pool's pickling of the text.
+    loaded = fragment, {shown: text if may_hold_suppressions(text) else "" for shown, text in texts.items()}
     if not gc.isenabled():
         # See paused_gc: the unit's own cyclic garbage (a Terraform module's evaluator and
         # syntax trees) is all in the youngest generation, so this frees it at the cost of

@@ -14,13 +14,14 @@ Imported only when a scan is large enough to use the pool.
 from __future__ import annotations
 
 import io
-import math
+import os
 import pickle
+import sys
 from typing import Any, Callable
 
 from s3lint.engine import DOCUMENT, TERRAFORM_MODULE, RuleOutcome, ScanOptions, Unit, load_unit, run_rule
-from s3lint.model import Fragment, ScanModel, Value
-from s3lint.source import Location
+from s3lint.model import Finding, Fragment, ScanModel, Value
+from s3lint.source import Location, LStr
 from s3lint.symbols import NO_VALUE
 
 # Chunks are small enough that a slow Terraform module does not leave the other workers
@@ -43,32 +44,76 @@ def load_in_pool(
     but time: its chunks are loaded again in this process."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    chunks = chunk_bounds(len(units), workers)
+    chunks = plan_chunks([unit_cost(unit) for unit in units], workers)
     results: list[Loaded | None] = [None] * len(units)
     done = 0
     context = _context()
     _import_loaders({kind for kind, _ in units})
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(_load_chunk, units[start:end], options): (start, end) for start, end in chunks}
+        futures = {pool.submit(_load_chunk, [units[index] for index in chunk], options): chunk for chunk in chunks}
         for future in as_completed(futures):
-            start, end = futures[future]
+            chunk = futures[future]
             try:
                 loaded: list[Loaded] = pickle.loads(future.result())
             except Exception:  # noqa: BLE001 - the pool broke: load this chunk here instead
-                loaded = [load_unit(unit, options) for unit in units[start:end]]
-            results[start:end] = loaded
-            done += end - start
+                loaded = [load_unit(units[index], options) for index in chunk]
+            for index, result in zip(chunk, loaded):
+                results[index] = result
+            done += len(chunk)
             if progress is not None:
                 progress(done, len(units))
     return [result for result in results if result is not None]
 
 
-def chunk_bounds(count: int, workers: int) -> list[tuple[int, int]]:
-    """[start, end) of consecutive chunks covering `count` units."""
-    if count <= 0:
-        return []
-    size = max(1, min(MAX_CHUNK, math.ceil(count / (workers * CHUNKS_PER_WORKER))))
-    return [(start, min(start + size, count)) for start in range(0, count, size)]
+# Microseconds of loading per byte, by kind, and per unit (measured on the issue's synthetic
+# 1,000 files): only the proportions matter, to hand out the costliest units first.
+COST_PER_BYTE = {".tf": 0.9, ".json": 0.2, "": 0.5}
+COST_PER_UNIT = 300.0
+
+
+def unit_cost(unit: Unit) -> float:
+    """What loading a unit will cost, roughly, from the size of its files."""
+    kind, path = unit
+    try:
+        if kind == DOCUMENT:
+            per_byte = COST_PER_BYTE[".json"] if path.endswith(".json") else COST_PER_BYTE[""]
+            return COST_PER_UNIT + per_byte * os.stat(path).st_size
+        size = 0
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.name.endswith((".tf", ".tf.json")) and entry.is_file():
+                    size += entry.stat().st_size
+        return COST_PER_UNIT + COST_PER_BYTE[".tf"] * size
+    except OSError:
+        return COST_PER_UNIT  # the loader reports the problem
+
+
+# A chunk holds at most this many units (each chunk is one round trip); as the work runs out,
+# chunks shrink to a fraction of what is left per worker, so that the workers finish together.
+MAX_CHUNK = 24
+SHARE_OF_THE_REST = 4
+
+
+def plan_chunks(costs: list[float], workers: int) -> list[list[int]]:
+    """Unit indices in chunks, costliest units first (guided self-scheduling): each chunk is
+    about 1/SHARE_OF_THE_REST of what is left per worker, so the big units start early and
+    the last chunks are small, and no worker is left with a long chunk while the others idle."""
+    order = sorted(range(len(costs)), key=lambda index: -costs[index])
+    remaining = sum(costs)
+    smallest = remaining / (workers * 16 * SHARE_OF_THE_REST)
+    chunks: list[list[int]] = []
+    chunk: list[int] = []
+    chunk_cost = 0.0
+    for index in order:
+        chunk.append(index)
+        chunk_cost += costs[index]
+        if len(chunk) >= MAX_CHUNK or chunk_cost >= max(smallest, remaining / (workers * SHARE_OF_THE_REST)):
+            chunks.append(chunk)
+            remaining -= chunk_cost
+            chunk, chunk_cost = [], 0.0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _context() -> Any:
@@ -100,57 +145,116 @@ def _load_chunk(units: list[Unit], options: ScanOptions) -> bytes:
 
 
 def _dumps(result: Any) -> bytes:
-    """What a worker sends back, pickled with `_FragmentPickler`."""
+    """What a worker sends back, pickled with `_reducers()`."""
     buffer = io.BytesIO()
-    _FragmentPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(result)
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _reducers()
+    pickler.dump(result)
     return buffer.getvalue()
 
 
-class _FragmentPickler(pickle.Pickler):
-    """Locations and Values are most of a fragment's objects: rebuilding them from their
-    fields is about twice as fast as pickle's generic path for slotted classes.  NO_VALUE
-    is compared by identity, so it must come back as the parent's own object."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        if kind is Location:
-            return Location, (obj.path, obj.line, obj.column, obj.end_line, obj.end_column)
-        if kind is Value:
-            return Value, (obj.value, obj.loc, obj.explicit)
-        if obj is NO_VALUE:
-            return "NO_VALUE"
-        return NotImplemented
-
-
-# Relative cost of each rule on a large scan (CPU seconds on the issue's synthetic 1,000
-# files, rounded): the rules that review every policy statement against every bucket ARN
-# dominate.  Unlisted rules are cheap.
-RULE_COST = {
-    "S3012": 4.0, "S3020": 4.0, "S3021": 4.0, "S3070": 4.0, "S3071": 4.0,
-    "S3002": 2.0, "S3061": 1.5, "S3060": 1.0, "S3003": 0.6, "S3004": 0.4,
+# Locations, Values and located strings are most of a fragment's objects: rebuilding them from
+# their fields is faster than pickle's generic path for slotted classes (which builds a dict
+# of each object's slots).  A dispatch table is looked up only for these classes, where a
+# `reducer_override` would be called for every object.  NO_VALUE is compared by identity, so
+# it must come back as the parent's own object.
+_REDUCERS: dict[type, Callable[[Any], Any]] = {
+    Location: lambda loc: (Location, (loc.path, loc.line, loc.column, loc.end_line, loc.end_column)),
+    Value: lambda value: (Value, (value.value, value.loc, value.explicit)),
+    LStr: lambda text: (LStr, (str(text), text.line, text.column)),
+    type(NO_VALUE): lambda _: "NO_VALUE",
 }
-CHEAP_RULE_COST = 0.2
+
+
+def _reducers() -> dict[type, Callable[[Any], Any]]:
+    evaluate = sys.modules.get("s3lint.loaders.terraform.evaluate")
+    if evaluate is None:  # no Terraform loaded in this process: no HStr to send
+        return _REDUCERS
+    return {**_REDUCERS, evaluate.HStr: lambda text: (evaluate.HStr, (str(text), text.line, text.column, text.path))}
+
+
+# Rules that judge the buckets one at a time, in the model's order, in a single pass, and read
+# nothing else of the model but the account-wide lists (account Block Public Access): their
+# findings on the whole model are their findings on consecutive shares of the buckets, put end
+# to end.  The others (a second pass over the buckets, a set over all buckets, identity
+# policies, trails, documents seen once across buckets) run on the whole model in this process.
+# tests/test_jobs.py holds every rule listed here to that on the fixtures, one bucket a share.
+PER_BUCKET_RULES = frozenset({
+    "S3001", "S3002", "S3004", "S3005", "S3006", "S3010", "S3012", "S3013", "S3014",
+    "S3020", "S3021", "S3040", "S3041", "S3061", "S3070", "S3071",
+})
+
+# Relative cost of the whole-model rules against the per-bucket ones on a large scan (CPU
+# seconds on the issue's synthetic 1,000 files, rounded): this process runs them besides its
+# share of the buckets, so its share is smaller.  Unlisted rules are cheap.
+RULE_COST = {
+    "S3012": 0.5, "S3020": 0.7, "S3021": 0.4, "S3070": 0.4, "S3071": 0.3,
+    "S3002": 0.2, "S3061": 0.12, "S3060": 0.14, "S3003": 0.05, "S3004": 0.03,
+}
+CHEAP_RULE_COST = 0.01
 
 # What the forked check workers inherit: set just before the pool starts, cleared after.
-_CHECK_JOB: tuple[ScanModel, Any, bool] | None = None
+_CHECK_JOB: tuple[ScanModel, list[str], Any, bool] | None = None
+
+Share = tuple[int, int]  # [start, end) in model.buckets
 
 
-def share_rules(rule_ids: list[str], workers: int) -> list[list[str]]:
-    """Rules in at most `workers` groups of about equal cost (largest first to the lightest
-    group); each group keeps the rules' order."""
-    groups: list[list[str]] = [[] for _ in range(min(workers, len(rule_ids)))]
-    costs = [0.0] * len(groups)
-    for rule_id in sorted(rule_ids, key=lambda rule: -RULE_COST.get(rule, CHEAP_RULE_COST)):
-        lightest = costs.index(min(costs))
-        groups[lightest].append(rule_id)
-        costs[lightest] += RULE_COST.get(rule_id, CHEAP_RULE_COST)
-    order = {rule_id: index for index, rule_id in enumerate(rule_ids)}
-    return [sorted(group, key=order.__getitem__) for group in groups if group]
+def bucket_weights(model: ScanModel) -> list[int]:
+    """What checking each bucket costs, roughly: the policy rules review every statement."""
+    weights = []
+    for bucket in model.buckets:
+        weight = 1
+        for document in bucket.policies:
+            weight += len(document.statements)
+        for access_point in bucket.access_points:
+            if access_point.policy is not None:
+                weight += len(access_point.policy.statements)
+        weights.append(weight)
+    return weights
+
+
+def share_buckets(weights: list[int], workers: int, here_busy: float) -> list[Share]:
+    """Consecutive shares of the buckets of about equal cost, one per process, this one's
+    first: it is smaller by `here_busy` (the whole-model rules' cost, as a fraction of the
+    per-bucket rules' cost), and may be empty.  Empty shares of other processes are left out."""
+    if workers <= 1 or not weights:
+        return [(0, len(weights))]
+    total = sum(weights)
+    each = total * (1 + here_busy) / workers  # so that the first share plus here_busy is one `each`
+    target = each - here_busy * total
+    if target <= 0:  # the whole-model rules alone outweigh a share: this process takes no bucket
+        each, target = total / (workers - 1), 0.0
+    cuts = []
+    index, running = 0, 0.0
+    for _ in range(workers - 1):
+        # a bucket goes to the share its middle falls in
+        while index < len(weights) and running + weights[index] / 2 <= target:
+            running += weights[index]
+            index += 1
+        cuts.append(index)
+        target += each
+    bounds = [0, *cuts, len(weights)]
+    shares = [(bounds[i], bounds[i + 1]) for i in range(workers)]
+    return shares[:1] + [share for share in shares[1:] if share[0] < share[1]]
+
+
+def _share_model(model: ScanModel, share: Share) -> ScanModel:
+    start, end = share
+    return ScanModel(
+        buckets=model.buckets[start:end],
+        account_public_access_blocks=model.account_public_access_blocks,
+        identity_policies=model.identity_policies,
+        trails=model.trails,
+        errors=model.errors,
+        notes=model.notes,
+        suppressions=model.suppressions,
+    )
 
 
 def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bool, workers: int) -> dict[str, RuleOutcome]:
-    """`run_rule` for every rule: the first group here, the others in forked workers at the
-    same time.  A worker that fails costs time only: its rules run here instead."""
+    """`run_rule` for every rule, the buckets shared out between this process and forked
+    workers: each runs the per-bucket rules on its share, and this process also runs the
+    whole-model rules.  A worker that fails costs time only: its share is checked here."""
     global _CHECK_JOB
     from concurrent.futures import ProcessPoolExecutor
 
@@ -158,25 +262,46 @@ def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bo
 
     for rule_id in rule_ids:
         load_check(rule_id)  # import the rule modules once, before the fork
-    groups = share_rules(rule_ids, workers)
+    per_bucket = [rule_id for rule_id in rule_ids if rule_id in PER_BUCKET_RULES]
+    whole = [rule_id for rule_id in rule_ids if rule_id not in PER_BUCKET_RULES]
+    per_bucket_cost = sum(RULE_COST.get(rule_id, CHEAP_RULE_COST) for rule_id in per_bucket)
+    whole_cost = sum(RULE_COST.get(rule_id, CHEAP_RULE_COST) for rule_id in whole)
+    here_busy = whole_cost / per_bucket_cost if per_bucket_cost else 0.0
+    shares = share_buckets(bucket_weights(model), workers, here_busy) if per_bucket else []
     outcomes: dict[str, RuleOutcome] = {}
-    _CHECK_JOB = (model, context, debug)
+    parts: list[dict[str, RuleOutcome]] = []
+    _CHECK_JOB = (model, per_bucket, context, debug)
     try:
-        with ProcessPoolExecutor(max_workers=max(1, len(groups) - 1), mp_context=_context()) as pool:
-            futures = [(pool.submit(_check_group, group), group) for group in groups[1:]]
-            for rule_id in groups[0]:
+        with ProcessPoolExecutor(max_workers=max(1, len(shares) - 1), mp_context=_context()) as pool:
+            futures = [(pool.submit(_check_share, share), share) for share in shares[1:]]
+            for rule_id in whole:
                 outcomes[rule_id] = run_rule(model, rule_id, context, debug)
-            for future, group in futures:
+            if per_bucket:
+                parts.append(_run_share(model, shares[0], per_bucket, context, debug))
+            for future, share in futures:
                 try:
-                    outcomes.update(pickle.loads(future.result()))
-                except Exception:  # noqa: BLE001 - the pool broke: run these rules here instead
-                    outcomes.update({rule_id: run_rule(model, rule_id, context, debug) for rule_id in group})
+                    parts.append(pickle.loads(future.result()))
+                except Exception:  # noqa: BLE001 - the pool broke: check this share here instead
+                    parts.append(_run_share(model, share, per_bucket, context, debug))
     finally:
         _CHECK_JOB = None
+    for rule_id in per_bucket:
+        rule_parts = [part[rule_id] for part in parts]
+        if any(error is not None for _, error in rule_parts):
+            # Rare: a rule that broke.  What it found before breaking depends on where it
+            # broke in a single pass over every bucket: take that pass.
+            outcomes[rule_id] = run_rule(model, rule_id, context, debug)
+        else:
+            outcomes[rule_id] = [finding for found, _ in rule_parts for finding in found], None
     return outcomes
 
 
-def _check_group(rule_ids: list[str]) -> bytes:
+def _run_share(model: ScanModel, share: Share, rule_ids: list[str], context: Any, debug: bool) -> dict[str, RuleOutcome]:
+    shared = _share_model(model, share)
+    return {rule_id: run_rule(shared, rule_id, context, debug) for rule_id in rule_ids}
+
+
+def _check_share(share: Share) -> bytes:
     assert _CHECK_JOB is not None, "check workers are forked from check_in_pool"
-    model, context, debug = _CHECK_JOB
-    return _dumps({rule_id: run_rule(model, rule_id, context, debug) for rule_id in rule_ids})
+    model, rule_ids, context, debug = _CHECK_JOB
+    return _dumps(_run_share(model, share, rule_ids, context, debug))

@@ -58,3 +58,13 @@ def test_a_template_without_s3_iam_trails_or_policies_is_not_parsed(tmp_path: Pa
     assert not loaded.model.errors
     assert [b.address for b in loaded.model.buckets] == ["B"]
     assert set(loaded.texts) == {"bucket.yaml"}
+
+
+def test_only_texts_that_may_hold_suppressions_are_kept(tmp_path: Path) -> None:
+    quiet = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n"
+    commented = "Resources:\n  B:\n    Type: AWS::S3::Bucket  # s3lint: ignore[S3040] archive\n"
+    write(tmp_path / "quiet.yaml", quiet)
+    write(tmp_path / "commented.yaml", commented)
+    loaded = load(tmp_path)
+    assert loaded.texts == {"quiet.yaml": "", "commented.yaml": commented}
+    assert loaded.paths == ["commented.yaml", "quiet.yaml"]

@@ -60,8 +60,35 @@ def test_the_fixture_corpus_loads_the_same_in_a_pool(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(engine, "MIN_UNITS_FOR_POOL", 2)
     pooled = load_paths([str(FIXTURES)], ScanOptions(root=str(FIXTURES), jobs=2))
     assert repr(pooled.model) == repr(here.model)
+    assert _located_strings(pooled.model) == _located_strings(here.model)
     assert pooled.texts == here.texts and pooled.paths == here.paths
     assert len(here.model.buckets) > 50
+
+
+def _located_strings(root: object) -> list[tuple[str, str, int, int, str]]:
+    """Every located string reachable from `root`, with its type and position (a model's repr
+    shows a located string as a plain one)."""
+    from s3lint.source import LStr
+
+    found, seen, stack = [], set(), [root]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, LStr):
+            found.append((type(item).__name__, str(item), item.line, item.column, getattr(item, "path", "")))
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif not isinstance(item, (str, int, float, bytes, type(None))):
+            for cls in type(item).__mro__:
+                stack.extend(getattr(item, name) for name in getattr(cls, "__slots__", ()) if hasattr(item, name))
+            stack.extend(getattr(item, "__dict__", {}).values())
+    assert any(kind == "HStr" for kind, *_ in found) and any(kind == "LStr" for kind, *_ in found)
+    return sorted(found)
 
 
 def test_a_pool_is_used_for_a_large_input_and_progress_reaches_the_end(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,16 +143,38 @@ def test_worker_count(jobs: int | None, units: int, expected: int) -> None:
 
 
 @pytest.mark.parametrize("count", [0, 1, 7, 48, 1000, 4999])
-def test_chunks_cover_every_unit_once_in_order(count: int) -> None:
-    bounds = parallel.chunk_bounds(count, 2)
-    covered = [i for start, end in bounds for i in range(start, end)]
-    assert covered == list(range(count))
-    assert all(end - start <= parallel.MAX_CHUNK for start, end in bounds)
+@pytest.mark.parametrize("workers", [2, 3])
+def test_chunks_cover_every_unit_once_costliest_first(count: int, workers: int) -> None:
+    costs = [float(300 + (index * 7919) % 5000) for index in range(count)]
+    chunks = parallel.plan_chunks(costs, workers)
+    assert sorted(index for chunk in chunks for index in chunk) == list(range(count))
+    assert all(0 < len(chunk) <= parallel.MAX_CHUNK for chunk in chunks)
+    flat = [costs[index] for chunk in chunks for index in chunk]
+    assert flat == sorted(costs, reverse=True)
+    if count >= 1000:
+        # the last chunks are small: whichever worker takes the last one, the others are not long idle
+        chunk_costs = [sum(costs[index] for index in chunk) for chunk in chunks]
+        assert chunk_costs[-1] <= sum(costs) / (workers * parallel.SHARE_OF_THE_REST * 8)
+        assert max(chunk_costs) <= sum(costs) / (workers * parallel.SHARE_OF_THE_REST) + max(costs)
+
+
+def test_a_unit_costs_what_its_files_weigh(tmp_path: Path) -> None:
+    module = tmp_path / "module"
+    module.mkdir()
+    (module / "main.tf").write_text("x" * 10_000)
+    (module / "notes.md").write_text("y" * 50_000)  # not read by the loader
+    template = tmp_path / "template.yaml"
+    template.write_text("z" * 10_000)
+    terraform_cost = parallel.unit_cost((engine.TERRAFORM_MODULE, str(module)))
+    yaml_cost = parallel.unit_cost((engine.DOCUMENT, str(template)))
+    assert terraform_cost == parallel.COST_PER_UNIT + 10_000 * parallel.COST_PER_BYTE[".tf"]
+    assert yaml_cost < terraform_cost
+    assert parallel.unit_cost((engine.DOCUMENT, str(tmp_path / "gone.yaml"))) == parallel.COST_PER_UNIT
 
 
 # --- the rules in the pool -------------------------------------------------------------
 
-from s3lint.checks import CHECK_MODULES, Context  # noqa: E402
+from s3lint.checks import CHECK_MODULES, Context, load_check  # noqa: E402
 from s3lint.engine import run_checks  # noqa: E402
 
 STRICT = Context(account_ids=frozenset({"111122223333"}), strict=True)
@@ -171,20 +220,58 @@ def test_a_dead_check_worker_costs_time_not_findings(tree: Path, monkeypatch: py
     model = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1)).model
     rules = sorted(CHECK_MODULES)
     here = run_checks(model, rules, STRICT, workers=1)
-    monkeypatch.setattr(parallel, "_check_group", lambda rule_ids: os._exit(3))
+    monkeypatch.setattr(parallel, "_check_share", lambda share: os._exit(3))
     assert repr(run_checks(model, rules, STRICT, workers=2)) == repr(here)
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3, 8])
-def test_rules_are_shared_out_whole_and_in_order(workers: int) -> None:
-    rules = sorted(CHECK_MODULES)
-    groups = parallel.share_rules(rules, workers)
-    assert len(groups) == min(workers, len(rules))
-    assert sorted(rule for group in groups for rule in group) == rules
-    assert all(group == sorted(group) for group in groups)
-    if workers == 2:  # the two costliest rules of the default set land in different groups
-        default_like = parallel.share_rules(["S3001", "S3002", "S3003", "S3020", "S3060", "S3061"], 2)
-        assert [("S3020" in group, "S3002" in group) for group in default_like] in ([(True, False), (False, True)], [(False, True), (True, False)])
+@pytest.mark.parametrize("here_busy", [0.0, 0.3, 5.0])
+def test_buckets_are_shared_out_whole_in_order_and_by_cost(workers: int, here_busy: float) -> None:
+    weights = [1 + (index * 7) % 5 for index in range(40)]
+    shares = parallel.share_buckets(weights, workers, here_busy)
+    covered = [index for start, end in shares for index in range(start, end)]
+    assert covered == list(range(len(weights)))  # consecutive, each bucket once, in order
+    assert len(shares) == workers
+    costs = [sum(weights[start:end]) for start, end in shares]
+    busy = here_busy * sum(weights)
+    if workers > 1 and busy <= sum(weights) * (1 + here_busy) / workers:
+        heaviest = max(weights)
+        assert all(abs(cost - costs[1]) <= heaviest for cost in costs[1:])
+        assert abs(costs[0] + busy - costs[1]) <= heaviest  # this process also runs the whole-model rules
+    elif workers > 1:
+        assert costs[0] == 0  # the whole-model rules are all this process has time for
+
+
+def test_a_share_of_no_bucket_is_left_out_except_this_process_own() -> None:
+    assert parallel.share_buckets([], 4, 0.0) == [(0, 0)]
+    assert parallel.share_buckets([1, 1], 8, 0.0) == [(0, 0), (0, 1), (1, 2)]
+    assert parallel.share_buckets([3], 2, 9.0) == [(0, 0), (0, 1)]
+
+
+def _fixture_cases() -> list[Path]:
+    """Every end-to-end fixture case (a file or Terraform folder with an `.expected` beside it)."""
+    return sorted(expected.with_suffix("") for expected in FIXTURES.rglob("*.expected"))
+
+
+def test_per_bucket_rules_find_on_the_whole_model_what_they_find_bucket_by_bucket() -> None:
+    productive: set[str] = set()
+    for case in _fixture_cases():
+        model = load_paths([str(case)], ScanOptions(root=str(case.parent), jobs=1)).model
+        for rule_id in sorted(parallel.PER_BUCKET_RULES):
+            for context in (STRICT, Context()):
+                whole = list(load_check(rule_id)(model, context))
+                one_by_one = []
+                for index in range(len(model.buckets)):
+                    one_by_one.extend(load_check(rule_id)(parallel._share_model(model, (index, index + 1)), context))
+                assert repr(one_by_one) == repr(whole), (rule_id, case)
+                productive.update(f.rule_id for f in whole)
+    # else the comparison proves nothing for that rule
+    assert productive == parallel.PER_BUCKET_RULES
+
+
+def test_the_rule_lists_name_only_real_rules() -> None:
+    assert parallel.PER_BUCKET_RULES <= set(CHECK_MODULES)
+    assert set(parallel.RULE_COST) <= set(CHECK_MODULES)
 
 
 def test_a_scan_large_enough_for_the_load_pool_runs_its_rules_in_the_pool(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
