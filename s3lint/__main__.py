@@ -1,8 +1,6 @@
 """`python -m s3lint`."""
 
-import sys
-
-from s3lint.cli import main
+from s3lint.cli import console_main
 
 if __name__ == "__main__":  # spawn-based worker pools re-import this module
-    sys.exit(main())
+    console_main()

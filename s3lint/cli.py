@@ -101,6 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def console_main() -> None:
+    """The `s3lint` command and `python -m s3lint`: `main()`, then leave at once.  A large
+    scan's model is millions of objects that the interpreter would otherwise free one by one
+    on the way out (0.1-0.4 s on 5,000 files) for nothing; the worker pools are closed by
+    then, and the report is flushed here."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)  # let the interpreter's own exit deal with a stream that cannot be flushed
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:

@@ -362,6 +362,25 @@ def test_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
 
 
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_a_piped_report_is_complete_when_the_command_leaves_without_tearing_down(tmp_path: Path, output_format: str) -> None:
+    # console_main leaves with os._exit: whatever is still buffered must be written first.
+    for index in range(200):  # more output than a pipe buffer holds
+        shutil.copy(FIXTURES / "templates" / "public-site.yaml", tmp_path / f"site{index}.yaml")
+    command = f'"{sys.executable}" -m s3lint --format {output_format} . | cat'
+    piped = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 1  # findings
+    if output_format == "json":
+        assert len(json.loads(piped.stdout)["findings"]) >= 200
+    else:
+        assert piped.stdout.rstrip().splitlines()[-1].startswith("Found ")
+    in_process = subprocess.run(
+        [sys.executable, "-c", f"import sys; from s3lint.cli import main; sys.exit(main(['--format', '{output_format}', '.']))"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert piped.stdout == in_process.stdout and in_process.returncode == 1
+
+
 def test_the_command_imports_nothing_heavy(tmp_path: Path) -> None:
     # Start-up must stay fast for pre-commit: one YAML template needs neither tree-sitter,
     # jsonpath-ng nor cfn-lint.
