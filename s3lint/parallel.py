@@ -189,8 +189,8 @@ PER_BUCKET_RULES = frozenset({
 # process's share, which leaves it the other shares' policy resources to match): this process
 # runs them besides its share of the buckets, so its share is smaller.  Unlisted rules are cheap.
 RULE_COST = {
-    "S3012": 0.5, "S3020": 0.7, "S3021": 0.4, "S3070": 0.4, "S3071": 0.3,
-    "S3002": 0.2, "S3061": 0.12, "S3060": 0.35, "S3003": 0.05, "S3004": 0.03,
+    "S3020": 0.16, "S3002": 0.14, "S3012": 0.15, "S3021": 0.14, "S3070": 0.11, "S3071": 0.11,
+    "S3060": 0.16, "S3003": 0.07, "S3061": 0.05, "S3004": 0.04, "S3006": 0.03, "S3001": 0.02, "S3011": 0.02,
 }
 CHEAP_RULE_COST = 0.01
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterator
 
 from s3lint.model import Bucket, ScanModel, Value
@@ -15,10 +16,18 @@ def declared_buckets(model: ScanModel) -> Iterator[Bucket]:
 
 def describe(bucket: Bucket) -> str:
     """How a message names a bucket: its address, and its name when that says more."""
-    name = bucket.name.value if bucket.name.known else None
-    if isinstance(name, str) and name and render(name) != bucket.address and "\ue000" not in name:
-        return f"bucket '{bucket.address}' ({name})"
+    name = bucket.name.value  # (an unknown name is no string)
+    if isinstance(name, str) and name:
+        return _describe_named(bucket.address, name)
     return f"bucket '{bucket.address}'"
+
+
+@lru_cache(maxsize=1 << 14)
+def _describe_named(address: str, name: str) -> str:
+    # every rule's findings name their buckets: decide each (address, name) pair once
+    if render(name) != address and "\ue000" not in name:
+        return f"bucket '{address}' ({name})"
+    return f"bucket '{address}'"
 
 
 def shown(value: Value) -> str:

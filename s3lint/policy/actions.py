@@ -51,6 +51,11 @@ def _all_actions() -> frozenset[str]:
     return frozenset(_catalogue())
 
 
+# Every S3 action, as a function: hot paths call this instead of `from ... import
+# ALL_S3_ACTIONS`, which goes through the module `__getattr__` below on every import.
+all_s3_actions = _all_actions
+
+
 def __getattr__(name: str) -> Any:  # PEP 562: load the catalogue only when asked for
     if name == "ALL_S3_ACTIONS":
         return _all_actions()
@@ -68,8 +73,15 @@ def is_known_s3_action(name: str) -> bool:
 
 def access_level(action: str) -> str:
     """The access level AWS documents for an action ("Read", "Write", ...), or "Unknown"."""
-    canonical = canonical_action(action)
-    return _catalogue()[canonical] if canonical else UNKNOWN_LEVEL
+    return _level_by_lower_name().get(action.lower(), UNKNOWN_LEVEL)
+
+
+@lru_cache(maxsize=1)
+def _level_by_lower_name() -> dict[str, str]:
+    # access_level(a) == _catalogue()[canonical_action(a)], in one lookup: the public-policy
+    # rules group every granted action by level, for each statement's message
+    catalogue = _catalogue()
+    return {lower: catalogue[name] for lower, name in _by_lower_name().items()}
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -104,6 +116,12 @@ def expand_action_patterns(patterns: Iterable[Any]) -> frozenset[str]:
     """Every S3 action that any of the patterns matches (case-insensitive, `*` and `?`).
 
     `*` alone is every S3 action; patterns of other services and non-strings are ignored."""
+    if isinstance(patterns, (list, tuple)) and len(patterns) == 1:
+        # one pattern (the usual statement): its cached set as it is, no copy
+        pattern = patterns[0]
+        if isinstance(pattern, str) and not is_unknown(pattern):
+            return _expand_one(str(pattern))
+        return frozenset()
     result: set[str] = set()
     for pattern in patterns:
         if isinstance(pattern, str) and not is_unknown(pattern):

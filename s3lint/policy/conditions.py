@@ -119,6 +119,18 @@ class Operator(FrozenRecord):
 
 
 def parse_operator(written: str) -> Operator:
+    if isinstance(written, str):
+        return _parse_operator_text(written)
+    return _parse_operator(written)
+
+
+@lru_cache(maxsize=1024)
+def _parse_operator_text(written: str) -> Operator:
+    # every policy rule parses every condition's operator again; policies use a few dozen
+    return _parse_operator(written)
+
+
+def _parse_operator(written: str) -> Operator:
     text = written.strip()
     prefix = ""
     if ":" in text:

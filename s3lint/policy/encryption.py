@@ -104,7 +104,7 @@ def requires_sse_c(bucket: Bucket) -> list[SseCRequirement]:
             )
             if condition is None:
                 continue
-            review = review_statement(stmt, doc, bucket, SSE_C_REQUIREMENT)
+            review = review_statement(stmt, doc, bucket, SSE_C_REQUIREMENT, explain=False)  # its verdict only
             certain = conjunction(review.qualifies, review.coverage[SOME_OBJECTS])
             if certain is not False:
                 found.append(SseCRequirement(stmt, doc, condition, certain))

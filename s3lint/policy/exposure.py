@@ -89,10 +89,6 @@ class EffectiveBlock(FrozenRecord):
         return None
 
 
-def _level_values(name: str, block: PublicAccessBlock, source: str) -> tuple[Value, str]:
-    return block.settings()[name], source
-
-
 def _decide(name: str, levels: list[tuple[Value, str]]) -> EffectiveSetting:
     """OR over the levels: any True wins; else any unknown makes it unknown; else False,
     located at the most specific explicit False (or the first level's block)."""
@@ -126,7 +122,13 @@ def effective_block(bucket: Bucket, model: ScanModel | None) -> EffectiveBlock:
     if bucket.public_access_block is not None:
         blocks.append((bucket.public_access_block, "bucket"))
     blocks.extend(_account_levels(model))
-    return EffectiveBlock({name: _decide(name, [_level_values(name, b, s) for b, s in blocks]) for name in SETTINGS})
+    return _effective(blocks)
+
+
+def _effective(blocks: list[tuple[PublicAccessBlock, str]]) -> EffectiveBlock:
+    """Each setting decided over the levels (see `_decide`); each block's settings read once."""
+    levels = [(block.settings(), source) for block, source in blocks]
+    return EffectiveBlock({name: _decide(name, [(settings[name], source) for settings, source in levels]) for name in SETTINGS})
 
 
 def effective_access_point_block(access_point: AccessPoint, bucket: Bucket, model: ScanModel | None) -> EffectiveBlock:
@@ -137,7 +139,7 @@ def effective_access_point_block(access_point: AccessPoint, bucket: Bucket, mode
     if bucket.public_access_block is not None:
         blocks.append((bucket.public_access_block, "bucket"))
     blocks.extend(_account_levels(model))
-    return EffectiveBlock({name: _decide(name, [_level_values(name, b, s) for b, s in blocks]) for name in SETTINGS})
+    return _effective(blocks)
 
 
 # ---------------------------------------------------------------------------------------

@@ -20,10 +20,11 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from s3lint.model import Bucket, PolicyDocument, Statement, Value
+from s3lint.policy.actions import all_s3_actions
 from s3lint.policy.principals import PrincipalInfo, account_of_arn, classify, is_our_account
 from s3lint.records import Record
 from s3lint.policy.resources import names_in_resources
-from s3lint.policy.transport import BUCKET_ARN, DenyRequirement, Scenario, is_everyone, review_statement
+from s3lint.policy.transport import BUCKET_ARN, DenyRequirement, Scenario, effect_is, is_everyone, review_statement
 from s3lint.source import Location
 from s3lint.symbols import OUR_ACCOUNT, is_only_symbol, is_unknown, render, symbol
 from s3lint.policy.tri import conjunction
@@ -89,8 +90,6 @@ def lockout_statements(
     doc: PolicyDocument, bucket: Bucket | None = None, our_accounts: frozenset[str] = frozenset()
 ) -> list[Lockout]:
     """The statements of a bucket policy that lock every IAM principal out of the policy."""
-    from s3lint.policy.actions import ALL_S3_ACTIONS
-
     if doc.kind != "bucket" or doc.unknown is not None:
         return []
     target = bucket or _stand_in_bucket(doc)
@@ -99,12 +98,14 @@ def lockout_statements(
     for stmt in doc.statements:
         if "Statement" in stmt.unknown_parts:
             continue  # a wholly unknown statement (merged from a variable) could be anything
-        review = review_statement(stmt, doc, target, LOCKOUT_REQUIREMENT)
+        if effect_is(stmt, "Deny") is False:
+            continue  # an Allow locks nobody out (the review's scope below would be False)
+        review = review_statement(stmt, doc, target, LOCKOUT_REQUIREMENT, explain=False)  # its verdict only
         scope = conjunction(review.effect, review.condition, review.coverage[BUCKET_ARN])
         if scope is False:
             continue
         actions = review.actions
-        denied_all = not is_unknown(actions) and actions >= ALL_S3_ACTIONS
+        denied_all = not is_unknown(actions) and actions >= all_s3_actions()
         if stmt.not_principal:
             verdict, reason, loc = _not_principal_lockout(stmt, our_accounts)
             certain = conjunction(scope, review.actions_ok, verdict)

@@ -237,18 +237,72 @@ def _text_coverage(pattern: str, arn: str) -> Coverage:
     # Every policy rule asks about the same (pattern, bucket) pairs: match each pair once.
     # The rules walk the buckets in the same order one after another, so a cache smaller than
     # the scan's pairs would evict each pair just before the next rule asks for it.
+    quick = _own_arn_coverage(pattern, arn)
+    if quick is not None:
+        return quick
+    return _general_text_coverage(pattern, arn)
+
+
+def _general_text_coverage(pattern: str, arn: str) -> Coverage:
     tokens = _tokenize_pattern(pattern)
     target = _tokenize_target(arn)
     all_objects, some_object = target + ((_CHAR, "/"), (_ALL, "")), target + ((_CHAR, "/"), (_SOME, ""))
     return Coverage(_match(tokens, target), _match(tokens, all_objects), _match(tokens, some_object))
 
 
+_OWN_ARN_PREFIX = f"arn:{_PARTITION_SYMBOL}:s3:::"
+_BUCKET_ONLY = Coverage(True, False, False)
+_OBJECTS_ONLY = Coverage(False, True, True)
+
+
+def _own_arn_coverage(pattern: str, arn: str) -> Coverage | None:
+    """The answer for the two patterns nearly every policy writes, the bucket's own ARN and
+    `ARN/*`, without tokenizing and matching; None for anything else (or any doubt).
+
+    Equal to `_general_text_coverage` when it answers: an ARN free of `*`, `?` and `$`, whose
+    symbols are all closed, tokenizes the same as a pattern and as a target, and `ARN/*` as
+    its tokens plus `/` and `*`; both sides then hold the same symbols, so every answer is
+    True or False.  A literal partition in the pattern stands for our partition symbol, as
+    `_normalise_partition` has it."""
+    if not arn.startswith(_OWN_ARN_PREFIX) or "*" in arn or "?" in arn or "$" in arn:
+        return None
+    last_open = arn.rfind(SYMBOL_OPEN)
+    if last_open >= 0 and arn.rfind(SYMBOL_CLOSE) < last_open:
+        return None  # an unclosed symbol would swallow the `/*` of the pattern
+    if pattern.startswith("arn:"):
+        end = pattern.find(":", 4)
+        if end > 0 and pattern[4:end] in KNOWN_PARTITIONS:
+            pattern = f"arn:{_PARTITION_SYMBOL}{pattern[end:]}"
+    if not pattern.startswith(arn):
+        return None
+    rest = len(pattern) - len(arn)
+    if rest == 0:
+        return _BUCKET_ONLY
+    if rest == 2 and pattern.endswith("/*"):
+        return _OBJECTS_ONLY
+    return None
+
+
+_NOTHING = Coverage(False, False, False)
+_UNKNOWN = Coverage(None, None, None)
+
+
 def bucket_coverage(stmt: Statement, bucket: Bucket) -> Coverage:
     """Which of the bucket's ARNs the statement's Resource/NotResource applies to."""
-    if not stmt.resources:
-        return Coverage(False, False, False)
-    per_pattern = [pattern_coverage(value.value, bucket) for value in stmt.resources]
+    resources = stmt.resources
+    if not resources:
+        return _NOTHING
+    # pattern_coverage inlined, with the bucket's ARN built once: every policy rule asks this
+    # of every statement of every bucket.  Coverages are shared, read-only records.
+    arn = str(bucket.arn)
+    per_pattern = [
+        _text_coverage(str(value.value), arn) if isinstance(value.value, str)
+        else _UNKNOWN if is_unknown(value.value) else _NOTHING
+        for value in resources
+    ]
     if not stmt.not_resource:
+        if len(per_pattern) == 1:
+            return per_pattern[0]  # any_true of one value is that value
         return Coverage(
             any_true(c.bucket_arn for c in per_pattern),
             any_true(c.objects for c in per_pattern),

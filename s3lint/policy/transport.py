@@ -21,11 +21,11 @@ parameter, an undecidable `Fn::If`, an undocumented condition key) decides it.
 from __future__ import annotations
 
 import re
-
+from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from s3lint.model import Bucket, Condition, PolicyDocument, ScanModel, Statement, Value
-from s3lint.policy.actions import statement_actions
+from s3lint.policy.actions import all_s3_actions, statement_actions
 from s3lint.policy.conditions import (
     ARN,
     BOOL,
@@ -341,10 +341,20 @@ def is_everyone(stmt: Statement) -> Tri:
     exempts whoever it lists, so it never does."""
     if stmt.not_principal:
         return False
+    if stmt.principals:
+        for entry in stmt.principals:
+            # `statement_principals` takes a `*` entry (or `{"AWS": "*"}`) with a string value
+            # as everyone, whatever the others are: the usual deny needs no full classification
+            kind, value = entry.kind, entry.value
+            if isinstance(value, str) and (kind == "*" or (kind == "AWS" and value.strip() == "*")):
+                return True
     return statement_principals(stmt).everyone
 
 
 def effect_is(stmt: Statement, effect: str) -> Tri:
+    value = stmt.effect.value
+    if not is_unknown(value):
+        return bool(value == effect)  # a known value is certainly and possibly itself
     if stmt.effect.certainly(lambda v: v == effect):
         return True
     if stmt.effect.possibly(lambda v: v == effect):
@@ -372,14 +382,25 @@ def show_condition(condition: Condition) -> str:
 
 
 def bucket_arn_text(bucket: Bucket) -> str:
-    return f"arn:aws:s3:::{render(bucket.identity)}"
+    identity = bucket.identity
+    if isinstance(identity, str):
+        return _arn_text(identity)
+    return f"arn:aws:s3:::{render(identity)}"
+
+
+@lru_cache(maxsize=1 << 14)
+def _arn_text(identity: str) -> str:
+    # every policy rule names the same buckets in its messages: render each identity once
+    return f"arn:aws:s3:::{render(identity)}"
 
 
 def _part_text(part: str, bucket: Bucket) -> str:
     arn = bucket_arn_text(bucket)
-    return {BUCKET_ARN: f"the bucket itself ({arn})", OBJECTS: f"its objects ({arn}/*)"}.get(
-        part, f"any of its objects ({arn}/...)"
-    )
+    if part == BUCKET_ARN:
+        return f"the bucket itself ({arn})"
+    if part == OBJECTS:
+        return f"its objects ({arn}/*)"
+    return f"any of its objects ({arn}/...)"
 
 
 def _sample(actions: Iterable[str], limit: int = 3) -> str:
@@ -389,11 +410,14 @@ def _sample(actions: Iterable[str], limit: int = 3) -> str:
 
 
 def review_statement(
-    stmt: Statement, doc: PolicyDocument, bucket: Bucket, requirement: DenyRequirement
+    stmt: Statement, doc: PolicyDocument, bucket: Bucket, requirement: DenyRequirement, explain: bool = True
 ) -> StatementReview:
-    """How far one statement is from the required deny, and why (see `Shortfall`)."""
-    from s3lint.policy.actions import ALL_S3_ACTIONS  # lazy: the catalogue loads on first use
+    """How far one statement is from the required deny, and why (see `Shortfall`).
 
+    With `explain=False` the shortfalls are the same ones, in the same order, with the same
+    locations and certainty, but with no text: for callers that only weigh them (most
+    statements reviewed are neither the required deny nor an attempt at it, and their
+    messages would be built only to be thrown away)."""
     shortfalls: list[Shortfall] = []
     scenario = requirement.scenario
 
@@ -402,9 +426,12 @@ def review_statement(
         effect = None if effect is not False else False
         shortfalls.append(Shortfall("it exists only when a CloudFormation condition holds", stmt.loc, False))
     if effect is False:
-        shown = render(stmt.effect.value) if stmt.effect.value is not None else "missing"
-        why = " (an Allow cannot stop what other statements or identity policies allow)" if shown == "Allow" else ""
-        shortfalls.append(Shortfall(f'its Effect is "{shown}", not "Deny"{why}', stmt.effect.loc))
+        text = ""
+        if explain:
+            shown = render(stmt.effect.value) if stmt.effect.value is not None else "missing"
+            why = " (an Allow cannot stop what other statements or identity policies allow)" if shown == "Allow" else ""
+            text = f'its Effect is "{shown}", not "Deny"{why}'
+        shortfalls.append(Shortfall(text, stmt.effect.loc))
     elif effect is None and not stmt.conditional:
         shortfalls.append(Shortfall("its Effect is not known statically", stmt.effect.loc, False))
 
@@ -415,6 +442,8 @@ def review_statement(
         if principal is False:
             if stmt.principals is None:
                 text = "it has no Principal"
+            elif not explain:
+                text = ""
             elif stmt.not_principal:
                 text = f"its NotPrincipal exempts {_show_principals(stmt)}"
             else:
@@ -423,7 +452,7 @@ def review_statement(
         elif principal is None:
             shortfalls.append(Shortfall("its Principal is not known statically", where, False))
 
-    required = ALL_S3_ACTIONS if requirement.actions is None else requirement.actions
+    required = all_s3_actions() if requirement.actions is None else requirement.actions
     actions = statement_actions(stmt)
     action_where = stmt.action_loc or stmt.loc
     element = "NotAction" if stmt.not_action else "Action"
@@ -431,10 +460,13 @@ def review_statement(
     if is_unknown(actions):
         shortfalls.append(Shortfall(f"its {element} is not known statically", action_where, False))
     else:
-        missing = required - actions
+        # `s3:*` expands to the catalogue's own set: nothing is missing, no difference to take
+        missing = frozenset() if actions is required else required - actions
         actions_ok = not missing
         if missing:
-            if requirement.actions is None and not stmt.not_action and len(missing) * 2 > len(required):
+            if not explain:
+                text = ""
+            elif requirement.actions is None and not stmt.not_action and len(missing) * 2 > len(required):
                 text = (
                     f"its Action ({show_values(stmt.actions)}) covers only {len(required) - len(missing)} "
                     f'of the {len(required)} S3 actions, not all of them ("s3:*")'
@@ -451,14 +483,18 @@ def review_statement(
     element_name = "NotResource" if stmt.not_resource else "Resource"
     uncovered = [part for part in requirement.parts if coverage[part] is False]
     if len(uncovered) == 2:
-        first, second = (_part_text(part, bucket) for part in uncovered)
-        shortfalls.append(Shortfall(f"its {element_name} covers neither {first} nor {second}", resource_where))
+        text = ""
+        if explain:
+            first, second = (_part_text(part, bucket) for part in uncovered)
+            text = f"its {element_name} covers neither {first} nor {second}"
+        shortfalls.append(Shortfall(text, resource_where))
     elif uncovered:
-        shortfalls.append(Shortfall(f"its {element_name} does not cover {_part_text(uncovered[0], bucket)}", resource_where))
+        text = f"its {element_name} does not cover {_part_text(uncovered[0], bucket)}" if explain else ""
+        shortfalls.append(Shortfall(text, resource_where))
     for part in requirement.parts:
         covered = coverage[part]
         if covered is None:
-            text = f"whether its {element_name} covers {_part_text(part, bucket)} is not known statically"
+            text = f"whether its {element_name} covers {_part_text(part, bucket)} is not known statically" if explain else ""
             shortfalls.append(Shortfall(text, resource_where, False))
 
     outcomes: list[str] = []
@@ -469,7 +505,7 @@ def review_statement(
         relevant = relevant or is_relevant
         outcome = condition_outcome(condition, scenario)
         outcomes.append(outcome)
-        shortfall = _condition_shortfall(condition, outcome, is_relevant, scenario)
+        shortfall = _condition_shortfall(condition, outcome, is_relevant, scenario, explain)
         if shortfall is not None:
             shortfalls.append(shortfall)
     overall = combine_all(outcomes)
@@ -481,24 +517,28 @@ def review_statement(
     return StatementReview(stmt, doc, relevant, effect, principal, condition_tri, actions, actions_ok, coverage, shortfalls)
 
 
-def _condition_shortfall(condition: Condition, outcome: str, relevant: bool, scenario: Scenario) -> Shortfall | None:
+def _condition_shortfall(
+    condition: Condition, outcome: str, relevant: bool, scenario: Scenario, explain: bool = True
+) -> Shortfall | None:
     where = condition.values[0].loc if relevant and condition.values else condition.loc
     if outcome == ALWAYS:
         return None
     if not condition.key:
         return Shortfall("its Condition is not known statically", condition.loc, False)
-    shown = show_condition(condition)
+    shown = show_condition(condition) if explain else ""
     key = key_name(condition)
     if outcome == UNKNOWN:
         note = scenario.notes.get(key)
         if note and not any(_is_open(v.value) for v in condition.values):
-            return Shortfall(f"its condition {shown} may not match {scenario.description}: {note}", where, False)
-        return Shortfall(f"its condition {shown} is not known statically", where, False)
+            text = f"its condition {shown} may not match {scenario.description}: {note}" if explain else ""
+            return Shortfall(text, where, False)
+        return Shortfall(f"its condition {shown} is not known statically" if explain else "", where, False)
     if relevant:
         if outcome == NEVER:
-            return Shortfall(f"its condition {shown} does not match {scenario.description}", where)
-        return Shortfall(f"its condition {shown} matches only some {scenario.description}", where)
-    return Shortfall(f"it also requires {shown}, so it does not apply to all {scenario.description}", condition.loc)
+            return Shortfall(f"its condition {shown} does not match {scenario.description}" if explain else "", where)
+        return Shortfall(f"its condition {shown} matches only some {scenario.description}" if explain else "", where)
+    text = f"it also requires {shown}, so it does not apply to all {scenario.description}" if explain else ""
+    return Shortfall(text, condition.loc)
 
 
 def _show_principals(stmt: Statement) -> str:
@@ -538,12 +578,12 @@ def policy_checked_buckets(model: ScanModel) -> Iterator[Bucket]:
 
 def analyze_deny(bucket: Bucket, requirement: DenyRequirement) -> DenyVerdict:
     """Do the bucket's policies, together, deny every request of the scenario?"""
-    from s3lint.policy.actions import ALL_S3_ACTIONS
-
-    required = ALL_S3_ACTIONS if requirement.actions is None else requirement.actions
+    required = all_s3_actions() if requirement.actions is None else requirement.actions
     documents = bucket_policies(bucket)
-    definite: dict[str, set[str]] = {part: set() for part in requirement.parts}
-    possible: dict[str, set[str]] = {part: set() for part in requirement.parts}
+    # The actions that qualifying (definite) or possibly qualifying statements deny, per part.
+    # Each is a subset of `required`, so it is all of it exactly when its size is.
+    definite: dict[str, frozenset[str]] = {part: frozenset() for part in requirement.parts}
+    possible: dict[str, frozenset[str]] = {part: frozenset() for part in requirement.parts}
     enforcing: list[Statement] = []
     near_misses: list[StatementReview] = []
     doubts: list[Shortfall] = []
@@ -551,50 +591,72 @@ def analyze_deny(bucket: Bucket, requirement: DenyRequirement) -> DenyVerdict:
     for doc in documents:
         if doc.unknown is not None:
             for part in requirement.parts:
-                possible[part] |= required
+                possible[part] = required
             doubts.append(Shortfall("the bucket policy is not known statically", doc.loc, False))
             continue
         for stmt in doc.statements:
-            review = review_statement(stmt, doc, bucket, requirement)
+            if effect_is(stmt, "Deny") is False and not _mentions(stmt, requirement.relevant_keys):
+                # An Allow (or an invalid Effect) is never part of the deny, nor an attempt at
+                # it unless a condition names the scenario's keys: nothing to review.
+                continue
+            review = review_statement(stmt, doc, bucket, requirement, explain=False)
+            gate = review.gate
+            known_actions = not is_unknown(review.actions)
+            if not known_actions or review.actions_ok:
+                denied = required  # (actions_ok: the statement's actions include all required)
+            else:
+                denied = review.actions & required
             for part in requirement.parts:
                 covered = review.coverage[part]
-                if review.gate is True and covered is True and not is_unknown(review.actions):
-                    definite[part] |= review.actions & required
-                if review.gate is not False and covered is not False:
-                    possible[part] |= required if is_unknown(review.actions) else review.actions & required
+                if gate is True and covered is True and known_actions:
+                    definite[part] = _union(definite[part], denied, required)
+                if gate is not False and covered is not False:
+                    possible[part] = _union(possible[part], denied, required)
             if not review.shortfalls:
                 enforcing.append(stmt)
             elif review.relevant or (review.effect is not False and not review.definite_shortfalls()):
                 # an attempt (a condition on the scenario's keys), or one that may qualify;
-                # an unconditional Deny of a few actions is not an attempt, however it helps
-                near_misses.append(review)
+                # an unconditional Deny of a few actions is not an attempt, however it helps.
+                # Only these are shown to the user: review again, with the texts.
+                near_misses.append(review_statement(stmt, doc, bucket, requirement))
 
     uncovered = [
-        _uncovered_text(part, required - definite[part], bucket, requirement)
+        _uncovered_text(part, required - definite[part] if definite[part] else required, bucket, requirement)
         for part in requirement.parts
-        if not required <= definite[part]
+        if len(definite[part]) < len(required)
     ]
     if not uncovered:
         enforced: Tri = True
         near_misses = []
-    elif all(required <= possible[part] for part in requirement.parts):
+    elif all(len(possible[part]) == len(required) for part in requirement.parts):
         enforced = None
         for review in near_misses:
             doubts.extend(review.doubts())
     else:
         enforced = False
-    near_misses.sort(key=lambda r: (len(r.definite_shortfalls()), r.statement.loc.line, r.statement.loc.column))
-    if enforced is None:
-        # Put the statements that may qualify first: they are what the user must check.
-        near_misses.sort(key=lambda r: (bool(r.definite_shortfalls()), len(r.definite_shortfalls())))
+    if len(near_misses) > 1:  # (a list of one is sorted already)
+        near_misses.sort(key=lambda r: (len(r.definite_shortfalls()), r.statement.loc.line, r.statement.loc.column))
+        if enforced is None:
+            # Put the statements that may qualify first: they are what the user must check.
+            near_misses.sort(key=lambda r: (bool(r.definite_shortfalls()), len(r.definite_shortfalls())))
     return DenyVerdict(enforced, documents, enforcing, near_misses, uncovered, doubts)
 
 
-def _uncovered_text(part: str, missing: set[str] | frozenset[str], bucket: Bucket, requirement: DenyRequirement) -> str:
-    from s3lint.policy.actions import ALL_S3_ACTIONS
+def _mentions(stmt: Statement, keys: frozenset[str]) -> bool:
+    """Does a condition of the statement name one of the keys (`StatementReview.relevant`)?"""
+    return any(key_name(condition) in keys for condition in stmt.conditions)
 
-    required = ALL_S3_ACTIONS if requirement.actions is None else requirement.actions
-    if missing == required:
+
+def _union(collected: frozenset[str], more: frozenset[str], required: frozenset[str]) -> frozenset[str]:
+    """`collected | more` for two subsets of `required`, without copying `required` around."""
+    if more is required or collected is required:
+        return required
+    return collected | more
+
+
+def _uncovered_text(part: str, missing: set[str] | frozenset[str], bucket: Bucket, requirement: DenyRequirement) -> str:
+    required = all_s3_actions() if requirement.actions is None else requirement.actions
+    if missing is required or missing == required:
         return _part_text(part, bucket)
     return f"{_sample(missing)} on {_part_text(part, bucket)}"
 

@@ -45,7 +45,7 @@ def _where(stmt: Statement) -> str:
 
 
 def action_problems(doc: PolicyDocument) -> Iterator[PolicyProblem]:
-    from s3lint.policy.actions import ALL_S3_ACTIONS, expand_action_patterns, is_known_s3_action
+    from s3lint.policy.actions import all_s3_actions, expand_action_patterns, is_known_s3_action
 
     resource_policy = doc.kind in ("bucket", "access_point")
     for stmt in doc.statements:
@@ -79,7 +79,7 @@ def action_problems(doc: PolicyDocument) -> Iterator[PolicyProblem]:
             if not wildcard and not is_known_s3_action(text):
                 import difflib  # only for a misspelt action: not worth importing on every run
 
-                hint = difflib.get_close_matches(f"s3:{name}", sorted(ALL_S3_ACTIONS), n=1, cutoff=0.8)
+                hint = difflib.get_close_matches(f"s3:{name}", sorted(all_s3_actions()), n=1, cutoff=0.8)
                 suggestion = f'; did you mean "{hint[0]}"?' if hint else ""
                 yield PolicyProblem(
                     f'{element} "{render(raw)}" in {_where(stmt)} is not an S3 action, so it matches nothing{suggestion}',
@@ -144,12 +144,12 @@ def resource_problems(doc: PolicyDocument, bucket: Bucket) -> Iterator[PolicyPro
 
     if doc.kind != "bucket":
         return
-    arn = f"arn:aws:s3:::{render(bucket.identity)}"
     for stmt in doc.statements:
         if stmt.not_resource or not stmt.resources or {"Statement", "Resource"} & set(stmt.unknown_parts):
             continue
         coverage = bucket_coverage(stmt, bucket)
         if coverage.bucket_arn is False and coverage.some_objects is False:
+            arn = f"arn:aws:s3:::{render(bucket.identity)}"  # only for the message
             shown = ", ".join(f'"{render(v.value)}"' for v in stmt.resources[:3])
             yield PolicyProblem(
                 f"the Resource of {_where(stmt)} ({shown}) names neither the bucket ({arn}) nor its objects "
