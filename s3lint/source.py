@@ -55,7 +55,9 @@ class LStr(str):
 class LDict(dict):
     """A mapping that knows where it and each of its keys and values were written."""
 
-    __slots__ = ("line", "column", "key_positions", "value_positions", "duplicate_keys")
+    # `no_duplicates_below` is True only where a parser set it, on the root of a tree in which
+    # no mapping has a duplicate key, so that `duplicate_keys` need not walk the tree again.
+    __slots__ = ("line", "column", "key_positions", "value_positions", "duplicate_keys", "no_duplicates_below")
 
     def __init__(self, *args: Any, line: int = 0, column: int = 0, **kwargs: Any) -> None:
         if args or kwargs:
@@ -65,6 +67,7 @@ class LDict(dict):
         self.key_positions: dict[Any, Pos] = {}
         self.value_positions: dict[Any, Pos] = {}
         self.duplicate_keys: list[tuple[Any, Pos]] = []
+        self.no_duplicates_below = False
 
     def key_pos(self, key: Any) -> Pos:
         return self.key_positions.get(key) or (self.line, self.column)
@@ -117,6 +120,7 @@ def empty_ldict(line: int, column: int) -> LDict:
     node.key_positions = {}
     node.value_positions = {}
     node.duplicate_keys = []
+    node.no_duplicates_below = False
     return node
 
 
@@ -152,10 +156,26 @@ class SourceError(Exception):
         self.column = column
 
 
+def mark_duplicate_free(root: Any, duplicates: int) -> None:
+    """Record on a parsed tree's root that none of its mappings has a duplicate key, when a
+    parser counted `duplicates` == 0 while building it (every mapping it built is counted,
+    including any the tree does not hold, so 0 is always right and anything else walks)."""
+    if not duplicates and type(root) is LDict:
+        root.no_duplicates_below = True
+
+
 def duplicate_keys(tree: Any) -> list[tuple[Any, Pos]]:
     """Every key written more than once in one mapping of a located tree, with the position
     of each repeat (the last one wins), in document order.  Walks with an explicit stack and
-    visits a node shared by YAML aliases once."""
+    visits a node shared by YAML aliases once; a tree its parser marked as free of duplicates
+    (nearly every file) is not walked."""
+    if getattr(tree, "no_duplicates_below", False):
+        return []
+    return walk_duplicate_keys(tree)
+
+
+def walk_duplicate_keys(tree: Any) -> list[tuple[Any, Pos]]:
+    """`duplicate_keys`, always by walking the tree (also the reference the tests compare with)."""
     found: list[tuple[Any, Pos]] = []
     seen: set[int] = set()
     stack = [tree]

@@ -116,6 +116,7 @@ def _copy_plain_ldict(node: LDict, changed: dict) -> LDict:
     out.key_positions = node.key_positions.copy()
     out.value_positions = node.value_positions.copy()
     out.duplicate_keys = node.duplicate_keys.copy()
+    out.no_duplicates_below = False  # a copy is no parsed tree's root
     return out
 
 

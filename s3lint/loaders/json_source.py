@@ -31,7 +31,7 @@ from itertools import accumulate
 from json.decoder import scanstring
 from typing import Any
 
-from s3lint.source import LDict, LList, LStr, SourceError, empty_ldict, empty_llist
+from s3lint.source import LDict, LList, LStr, SourceError, empty_ldict, empty_llist, mark_duplicate_free
 
 MAX_DEPTH = 512  # far beyond any real template; keeps every consumer clear of recursion limits
 
@@ -119,6 +119,7 @@ def _read_valid(text: str) -> Any:
     is_object = False
     root: Any = None
     pos = -1  # the last character of the last key or value read
+    duplicates = 0  # keys written twice (see `mark_duplicate_free`)
     while True:
         child: Any = None
         for item in items:
@@ -175,6 +176,7 @@ def _read_valid(text: str) -> Any:
             if is_object:
                 if key in current:
                     current.duplicate_keys.append((key, key_pos))
+                    duplicates += 1
                 current[key] = value
                 current.key_positions[key] = key_pos
                 current.value_positions[key] = (line, column)
@@ -195,6 +197,7 @@ def _read_valid(text: str) -> Any:
         elif stack:
             current, items, is_object = stack.pop()
         else:
+            mark_duplicate_free(root, duplicates)
             return root
 
 
@@ -216,6 +219,7 @@ def _parse(text: str) -> Any:
     root: Any = None
     state = _VALUE
     pos = 0
+    duplicates = 0  # keys written twice (see `mark_duplicate_free`)
 
     while True:
         if state == _KEY or state == _KEY_OR_CLOSE:
@@ -238,6 +242,7 @@ def _parse(text: str) -> Any:
             start = _WHITESPACE.match(text, pos).end()
             if start >= len(text):
                 if state == _END:
+                    mark_duplicate_free(root, duplicates)
                     return root
                 raise _error(text, start, "unexpected end of file: " + _expectation(state, is_object))
             raise _error(text, start, f"unexpected character {text[start]!r}: " + _expectation(state, is_object))
@@ -319,6 +324,7 @@ def _parse(text: str) -> Any:
         elif is_object:
             if key in current:
                 current.duplicate_keys.append((key, key_pos))
+                duplicates += 1
             current[key] = value
             current.key_positions[key] = key_pos
             current.value_positions[key] = value_pos
