@@ -342,11 +342,16 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
     )
 
 
+def _has_surrogates(text: str) -> bool:
+    # isascii() is a flag look-up for str: nearly every text is settled without the regex
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
 def _printable(text: str) -> str:
     """Text that can be written out as UTF-8.  A file name that is not UTF-8 reaches Python
     with its bad bytes as lone surrogates, which would fail the whole report (JSON, SARIF,
     fingerprints): they are shown as U+FFFD, as `ls` shows them."""
-    if not _SURROGATE.search(text):
+    if not _has_surrogates(text):
         return text
     try:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -355,11 +360,11 @@ def _printable(text: str) -> str:
 
 
 def _printable_finding(finding: Finding) -> Finding:
+    texts = (finding.message, finding.resource, finding.key, finding.loc.path)
+    if not any(_has_surrogates(text) for text in texts if isinstance(text, str)):
+        return finding
     from dataclasses import replace
 
-    texts = (finding.message, finding.resource, finding.key, finding.loc.path)
-    if not any(_SURROGATE.search(text) for text in texts if isinstance(text, str)):
-        return finding
     finding.message = _printable(finding.message)
     finding.resource = _printable(finding.resource)
     finding.key = _printable(finding.key)
@@ -368,7 +373,7 @@ def _printable_finding(finding: Finding) -> Finding:
 
 
 def _printable_error(error: Any) -> Any:
-    if not (_SURROGATE.search(error.path) or _SURROGATE.search(error.message)):
+    if not (_has_surrogates(error.path) or _has_surrogates(error.message)):
         return error
     from s3lint.model import LoadError
 

@@ -495,3 +495,24 @@ def test_action_run_step_with_a_usage_error_writes_no_sarif(tmp_path: Path) -> N
 def test_action_fail_step(tmp_path: Path, code: str, fail: str, expected: int) -> None:
     result, _ = _run_step(_step(_action(), "Fail on findings")["run"], tmp_path, {"CODE": code, "FAIL": fail})
     assert result.returncode == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "message", "shown_path", "shown_message"),
+    [
+        ("a.yaml", "plain ASCII", "a.yaml", "plain ASCII"),
+        ("naïve.yaml", "policy — “quoted”", "naïve.yaml", "policy — “quoted”"),  # non-ASCII, no surrogate
+        ("bad\udce9.yaml", "in bad\udce9.yaml", "bad\ufffd.yaml", "in bad\ufffd.yaml"),  # a non-UTF-8 file name
+        ("lone\ud800.yaml", "x", "lone\ufffd.yaml", "x"),  # a surrogate that stands for no byte
+    ],
+)
+def test_findings_are_made_printable_only_where_they_hold_surrogates(path: str, message: str, shown_path: str, shown_message: str) -> None:
+    from s3lint.model import Finding, LoadError
+    from s3lint.runner import _printable_error, _printable_finding
+    from s3lint.source import Location
+
+    finding = _printable_finding(Finding("S3001", message, Location(path, 1, 1), "B"))
+    assert (finding.loc.path, finding.message) == (shown_path, shown_message)
+    error = _printable_error(LoadError(path, message))
+    assert (error.path, error.message) == (shown_path, shown_message)
+    json.dumps([finding.message, finding.loc.path]).encode("utf-8")  # writable as UTF-8
