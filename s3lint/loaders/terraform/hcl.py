@@ -6,6 +6,11 @@ evaluator never touches tree-sitter and a finding can point at the exact attribu
 bodies and the expressions of arguments are converted only when first read: most of a
 configuration (VPCs, instances, ...) is never looked at by an S3 linter.
 
+Most lines of a configuration are simple (a block header, `}`, `name = "leaf"`, ...): they
+are read by `parse_by_lines` without tree-sitter, which reads only the other arguments; any
+doubt sends the whole file to the general path (`parse_hcl_with_tree_sitter`), and
+tests/test_terraform_speed3.py compares the two.
+
 Reading Terraform is most of a scan's time, so three things are done for speed, each with
 the general way it stands in for kept as the fallback (and compared with it in
 tests/test_terraform_hcl_fast_paths.py): tree-sitter is given a text that parses to the
@@ -301,6 +306,14 @@ MAX_RECOVERIES = 50
 def parse_hcl(path: str, data: bytes) -> ParsedFile:
     """Parse one .tf/.tfvars file.  A syntax error is recorded and the top-level block it
     sits in is blanked out, so the rest of the file is still read."""
+    by_lines = parse_by_lines(path, data)
+    if by_lines is not None:
+        return by_lines
+    return parse_hcl_with_tree_sitter(path, data)
+
+
+def parse_hcl_with_tree_sitter(path: str, data: bytes) -> ParsedFile:
+    """`parse_hcl` for any file: the whole text through tree-sitter."""
     parsed = ParsedFile(path)
     parser = _parser()
     quicker, heredocs = quicker_to_parse(data)
@@ -580,6 +593,407 @@ def _literal(value: Any, line: int, column: int, end_column: int) -> Literal:
     node.column = column
     node.end_column = end_column
     return node
+
+
+# Parsing less.  Most lines of a configuration are simple: a block header (`resource "a" "b" {`),
+# a closing `}`, an argument whose value is a one-line leaf (`acl = "private"`, `count = 2`,
+# `bucket = aws_s3_bucket.logs.id`), an object of such leaves written one element a line
+# (`tags = {` ... `}`), a comment or nothing.  Such a line means the same wherever it stands
+# outside a heredoc or a comment, so these lines are read here, by one regular expression
+# each, into the very nodes the converter's fast paths build.  Only the arguments with any
+# other value are handed to tree-sitter, as `included_ranges` of the text (positions stay
+# those of the file); where such an argument ends is guessed from the indentation.  The file
+# is read by `parse_hcl_with_tree_sitter` instead whenever anything is not certain: a line
+# that is neither simple nor the start of an argument, CR line ends, unbalanced braces, or
+# a tree-sitter result other than exactly one error-free argument starting at the start of
+# each range handed over (a heredoc or block comment running past the end of its range
+# cannot give that).  Checked against the general path in
+# tests/test_terraform_speed3.py.
+_KEYWORDS = frozenset({b"true", b"false", b"null", b"for", b"in", b"if", b"else", b"endif", b"endfor"})
+_NOT_NAMES = frozenset({b"for", b"in", b"if", b"else", b"endif", b"endfor"})  # no variable is named so
+_LEAF_TEXT = rb"(?:" + _PLAIN_STRING.replace(b"(", b"(?:") + rb"|[0-9]+|" + _NAME + rb"(?:\." + _NAME + rb")*)"  # `_LEAF` without groups
+_TUPLE_ITEM = re.compile(_LEAF + rb"[ \t]*[,\]][ \t]*")  # the leaf's groups
+_SIMPLE_LINE = re.compile(
+    rb"[ \t]*(?:"
+    rb"(\})"  # 1: a block's end
+    rb"|(" + _NAME + rb")((?:[ \t]+(?:\"[^\"\\$%\x00-\x1f]*\"|" + _NAME + rb"))*)[ \t]*(\{)"  # 2 type, 3 labels, 4 `{`
+    rb"|(" + _NAME + rb")[ \t]*=[ \t]*(?:(\{)|" + _LEAF + rb")"  # 5 name, 6 `{` of an object, 7-9 the leaf's groups
+    rb"|(?:#|//)[^\n]*"  # a comment
+    rb"|(" + _NAME + rb")((?:[ \t]+(?:\"[^\"\\$%\x00-\x1f]*\"|" + _NAME + rb"))*)[ \t]*(\{)[ \t]*(\})"  # 10-13: an empty block
+    rb"|(/\*)"  # 14: a block comment starts (only the rest of its last line is read)
+    rb"|(" + _NAME + rb")[ \t]*=[ \t]*(\{\}|\[\])"  # 15 name, 16: an empty object or tuple
+    rb"|(" + _NAME + rb")[ \t]*=[ \t]*(" + _NAME + rb")\((" + _NAME + rb"(?:\." + _NAME + rb")*)\)"  # 17 name, 18 `f(a.b)`, 19 its argument
+    rb"|(" + _NAME + rb")[ \t]*=[ \t]*(\[[ \t]*" + _LEAF_TEXT + rb"(?:[ \t]*,[ \t]*" + _LEAF_TEXT + rb")*[ \t]*\])"  # 20 name, 21 `[a, "b"]`
+    rb")?[ \t]*(?:\n|\Z)"
+)
+_COMMENT_END = re.compile(rb"\*/[ \t]*(?:\n|\Z)")
+_LABEL = re.compile(rb'"([^"]*)"|(' + _NAME + rb")")
+_SIMPLE_ELEMENT = re.compile(
+    rb"[ \t]*(?:"
+    rb"(\})"  # 1: the object's end
+    rb"|(?:(" + _NAME + rb")|" + _PLAIN_STRING + rb")[ \t]*[=:][ \t]*" + _LEAF +  # 2 name, 3 string key, 4-6 the leaf's groups
+    rb"|(?:#|//)[^\n]*"
+    rb")?[ \t]*(?:\n|\Z)"
+)
+_ARGUMENT_START = re.compile(rb"[ \t]*" + _NAME + rb"[ \t]*=(?!=)")
+_RANGE_PARSER: Any = None
+MAX_SHARE_OF_RANGES = 0.5  # of a file's bytes; more in complex arguments: read it whole
+# A file with more calls, conditionals and brackets than this is read whole at once: it is
+# seldom mostly simple lines, and finding that out would cost a good part of its parse.
+MOST_OPERATORS_PER_KB = 5
+
+
+def _range_parser() -> Any:
+    """A parser of its own: `included_ranges` stays set on it."""
+    global _RANGE_PARSER
+    if _RANGE_PARSER is None:
+        import tree_sitter
+        import tree_sitter_hcl
+
+        _RANGE_PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+    return _RANGE_PARSER
+
+
+class _Pending:
+    """Stands in a body for an argument tree-sitter reads (`parse_by_lines`)."""
+
+    __slots__ = ("attributes", "name", "start", "end", "row")
+
+    def __init__(self, attributes: dict[str, Any], name: str, start: int, end: int, row: int) -> None:
+        self.attributes = attributes
+        self.name = name
+        self.start = start  # byte range of its lines
+        self.end = end
+        self.row = row  # 0-based number of its first line
+
+
+def _line_end(data: bytes, start: int) -> int:
+    end = data.find(b"\n", start)
+    return len(data) if end < 0 else end
+
+
+_ARGUMENT_ENDS: dict[int, re.Pattern[bytes]] = {}
+
+
+def _argument_end_pattern(indent: int) -> re.Pattern[bytes]:
+    """The line break before the next line that is a `}` indented less than `indent` (one
+    as much indented most likely ends an object of the argument), or a block header or the
+    start of an argument indented by at most `indent`; or a heredoc's `<<ID` (group 1)."""
+    pattern = _ARGUMENT_ENDS.get(indent)
+    if pattern is None:
+        close = rb"[ \t]{0,%d}\}[ \t]*(?:\n|\Z)|" % (indent - 1) if indent else b""
+        item = _NAME + rb"[ \t]*=(?!=)|" + _NAME + rb'(?:[ \t]+(?:"[^"\n]*"|' + _NAME + rb"))*[ \t]*\{[ \t]*(?:\n|\Z)"
+        pattern = _ARGUMENT_ENDS[indent] = re.compile(
+            rb"\n(?=" + close + rb"[ \t]{0,%d}(?:" % indent + item + rb"))|<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?=\n)"
+        )
+    return pattern
+
+
+def _argument_end(data: bytes, start: int, end: int) -> int:
+    """The end (after its last line break) of the lines of an argument that starts on the
+    line `start`..`end`: up to the next line, indented no more, that starts an item.
+    Only a guess, which tree-sitter confirms (`parse_by_lines`)."""
+    indent = len(data[start:end]) - len(data[start:end].lstrip(b" \t"))
+    pattern = _argument_end_pattern(indent)
+    size = len(data)
+    position = start
+    while True:
+        found = pattern.search(data, position)
+        if found is None:
+            return size
+        if found[1] is None:
+            return found.end()
+        # a heredoc: skip to its closing line, whatever the heredoc holds
+        closing = re.compile(rb"^[ \t]*" + re.escape(found[1]) + rb"[ \t]*$", re.M).search(data, found.end() + 1)
+        if closing is None:
+            return size
+        position = closing.end()
+
+
+def parse_by_lines(path: str, data: bytes) -> ParsedFile | None:
+    """`parse_hcl` read line by line, with tree-sitter for the complex arguments only
+    (see above); None when the file must be read by `parse_hcl_with_tree_sitter`."""
+    if b"\r" in data:
+        return None
+    if (data.count(b"(") + data.count(b"?") + data.count(b"[")) * 1000 > len(data) * MOST_OPERATORS_PER_KB:
+        return None  # mostly complex arguments, most likely: see MAX_SHARE_OF_RANGES
+    parsed = ParsedFile(path)
+    # the bodies of the open blocks, innermost last; the block itself goes alongside
+    stack: list[tuple[Block, dict[str, Any], list[Block]]] = []
+    attributes: dict[str, Any] = parsed.attributes
+    blocks: list[Block] = parsed.blocks
+    pending: list[_Pending] = []
+    simple_line = _SIMPLE_LINE.match
+    size = len(data)
+    in_ranges = 0  # bytes of the arguments left to tree-sitter
+    most_in_ranges = size * MAX_SHARE_OF_RANGES
+    start = 0
+    number = 0
+    # One turn a line; `start` is where the line starts, `number` its 1-based number.
+    while start < size:
+        number += 1
+        match = simple_line(data, start)
+        kind = match.lastindex if match is not None else 0
+        if kind == 7:  # `name = "string"`
+            text = match[7]
+            column = match.start(7) - start  # of the opening quote, 1-based
+            value: Node | None = _literal(text.decode("utf-8", "replace"), number, column, column + len(text) + 2)
+        elif kind == 1:  # `}`
+            if not stack:
+                return None
+            block = stack.pop()[0]
+            block.end_line = number
+            block.end_column = match.start(1) - start + 2
+            if stack:
+                attributes, blocks = stack[-1][1], stack[-1][2]
+            else:
+                attributes, blocks = parsed.attributes, parsed.blocks
+            start = match.end()
+            continue
+        elif kind == 4 or kind == 13:  # a block header, or an empty block on one line
+            first = 2 if kind == 4 else 10
+            block_type = match[first]
+            labels: list[str] = []
+            if match[first + 1]:
+                for label in _LABEL.finditer(match[first + 1]):
+                    if label[2] is not None:
+                        if label[2] in _KEYWORDS:
+                            return None
+                        labels.append(label[2].decode("ascii"))
+                    else:
+                        labels.append(label[1].decode("utf-8", "replace"))
+            if block_type in _KEYWORDS:
+                return None
+            body = Body()
+            column = match.start(first) - start + 1
+            header_end = (number, match.start(first + 2) - start + 2)
+            if kind == 13:
+                pos = (number, column, number, match.start(13) - start + 2)
+                blocks.append(Block(block_type.decode("ascii"), labels, path, pos, header_end, body=body))
+                start = match.end()
+                continue
+            block = Block(block_type.decode("ascii"), labels, path, (number, column, 0, 0), header_end, body=body)  # its end is set at its `}`
+            blocks.append(block)
+            stack.append((block, body.attributes, body.blocks))
+            attributes, blocks = body.attributes, body.blocks
+            start = match.end()
+            continue
+        elif kind == 14:  # `/*`: skip to the line it ends on, which must end there
+            close = _COMMENT_END.search(data, match.end(14))
+            if close is None or data.find(b"*/", match.end(14)) != close.start():
+                return None
+            number += data.count(b"\n", start, close.end()) - (1 if data[close.end() - 1 : close.end()] == b"\n" else 0)
+            start = close.end()
+            continue
+        elif kind == 0 or kind is None:
+            if match is not None:  # blank, or a comment
+                start = match.end()
+                continue
+            value = None
+        elif kind == 9:  # `name = a.b.c`
+            traversal = match[9]
+            value = None if traversal.split(b".", 1)[0] in _NOT_NAMES else _leaf(None, None, traversal, number, match.start(9) - start + 1)
+        elif kind == 8:  # `name = 12`
+            digits = match[8]
+            column = match.start(8) - start + 1
+            value = _literal(parse_number(digits.decode("ascii")), number, column, column + len(digits))
+        elif kind == 16:  # `name = {}`, `name = []`
+            column = match.start(16) - start + 1
+            empty = ObjectCons([]) if match[16] == b"{}" else TupleCons([])
+            value = empty.at((number, column, number, column + 2))
+            if match[15] not in _KEYWORDS:
+                name = match[15].decode("ascii")
+                attributes[name] = Attribute(name, value, path, (number, match.start(15) - start + 1, number, column + 2))
+                start = match.end()
+                continue
+            value = None
+        elif kind == 19:  # `name = f(a.b)`: a function of one name (`type = list(string)`)
+            function, argument = match[18], match[19]
+            value = None
+            if match[17] not in _KEYWORDS and function not in _KEYWORDS and argument.split(b".", 1)[0] not in _NOT_NAMES:
+                leaf = _leaf(None, None, argument, number, match.start(19) - start + 1)
+                if leaf is not None:
+                    name = match[17].decode("ascii")
+                    column = match.start(18) - start + 1
+                    value = Call(function.decode("ascii"), [leaf], False).at((number, column, number, match.end(19) - start + 2))
+                    attributes[name] = Attribute(name, value, path, (number, match.start(17) - start + 1, number, value.end_column))
+                    start = match.end()
+                    continue
+        elif kind == 21:  # `name = [a.b, "c", 1]`: leaves on one line
+            value = None
+            if match[20] not in _KEYWORDS:
+                value = _simple_tuple(data, match.start(21), match.end(21), number, start)
+            if value is not None:
+                name = match[20].decode("ascii")
+                attributes[name] = Attribute(name, value, path, (number, match.start(20) - start + 1, number, value.end_column))
+                start = match.end()
+                continue
+        else:  # kind 6: `name = {`, an object of one leaf element a line, up to its `}`
+            value, last_line, after = _simple_object(data, match.end(), number, match.start(6) - start + 1)
+            if value is not None and match[5] not in _KEYWORDS:
+                name = match[5].decode("ascii")
+                attributes[name] = Attribute(name, value, path, (number, match.start(5) - start + 1, last_line, value.end_column))
+                number, start = last_line, after
+                continue
+            value = None
+        if value is not None and match[5] not in _KEYWORDS:
+            name = match[5].decode("ascii")
+            attributes[name] = Attribute(name, value, path, (number, match.start(5) - start + 1, number, value.end_column))
+            start = match.end()
+            continue
+        # any other argument: its lines go to tree-sitter
+        end = _line_end(data, start)
+        argument = _ARGUMENT_START.match(data, start, end)
+        if argument is None:
+            return None
+        stop = _argument_end(data, start, end)
+        in_ranges += stop - start
+        if in_ranges > most_in_ranges or (in_ranges > 2048 and in_ranges * 3 > stop * 2):
+            # Mostly complex arguments (so far): tree-sitter reads the whole text sooner
+            # than it hops over many ranges.
+            return None
+        name = data[start : argument.end() - 1].strip(b" \t").decode("ascii")
+        marker = _Pending(attributes, name, start, stop, number - 1)
+        attributes[name] = marker
+        pending.append(marker)
+        number += data.count(b"\n", start, stop) - 1
+        start = stop
+    if stack:
+        return None
+    if pending:
+        try:
+            if not _parse_pending(path, data, pending):
+                return None
+        except Exception:  # noqa: BLE001 - tree-sitter refusing the ranges: the general path reads the file
+            return None
+    return parsed
+
+
+def _leaf_span(match: re.Match[bytes], first: int) -> tuple[int, int]:
+    """Where the leaf of `match` starts and ends, its groups (string, number, traversal)
+    numbered from `first`: a string's group leaves out the quotes."""
+    if match[first] is not None:
+        return match.start(first) - 1, match.end(first) + 1
+    group = first + 1 if match[first + 1] is not None else first + 2
+    return match.start(group), match.end(group)
+
+
+def _simple_tuple(data: bytes, first: int, end: int, number: int, line_start: int) -> Node | None:
+    """The tuple of leaves written from `first` (its `[`) to `end` (after its `]`) on line
+    `number`, which starts at `line_start` (`_SIMPLE_LINE` has checked its form); None when
+    an item is a leaf the converter leaves to the general path."""
+    items: list[Node] = []
+    position = first + 1
+    while position < end:
+        while data[position] in (32, 9):  # blanks before the item
+            position += 1
+        match = _TUPLE_ITEM.match(data, position, end)
+        if match is None:
+            return None
+        traversal = match[3]
+        if traversal is not None and traversal.split(b".", 1)[0] in _NOT_NAMES:
+            return None
+        leaf = _leaf(match[1], match[2], traversal, number, position - line_start + 1)
+        if leaf is None:
+            return None
+        items.append(leaf)
+        position = match.end()
+    return TupleCons(items).at((number, first - line_start + 1, number, end - line_start + 1))
+
+
+def _simple_object(data: bytes, start: int, number: int, brace_column: int) -> tuple[Node | None, int, int]:
+    """The object opened by `{` at (`number`, `brace_column`) when each line from `start` up
+    to its `}` is one leaf element (or nothing): (ObjectCons, the line of `}`, where the
+    next line starts); (None, 0, 0) otherwise."""
+    items: list[tuple[Node, Node]] = []
+    simple_element = _SIMPLE_ELEMENT.match
+    size = len(data)
+    open_line = number
+    while start < size:
+        number += 1
+        match = simple_element(data, start)
+        if match is None:
+            return None, 0, 0
+        kind = match.lastindex
+        if kind == 1:
+            close = match.start(1) - start + 2
+            return ObjectCons(items).at((open_line, brace_column, number, close)), number, match.end()
+        if kind is not None:
+            name = match[2]
+            if name is not None:
+                if name in _KEYWORDS:
+                    return None, 0, 0
+                column = match.start(2) - start + 1
+                key: Node = _literal(name.decode("ascii"), number, column, column + len(name))
+            else:
+                string = match[3]
+                column = match.start(3) - start
+                key = _literal(string.decode("utf-8", "replace"), number, column, column + len(string) + 2)
+            traversal = match[6]
+            if traversal is not None and traversal.split(b".", 1)[0] in _NOT_NAMES:
+                return None, 0, 0
+            value = _leaf(match[4], match[5], traversal, number, _leaf_span(match, 4)[0] - start + 1)
+            if value is None:
+                return None, 0, 0
+            items.append((key, value))
+        start = match.end()
+    return None, 0, 0
+
+
+def _parse_pending(path: str, data: bytes, pending: list[_Pending]) -> bool:
+    """Reads the arguments `parse_by_lines` left to tree-sitter into their bodies; False
+    when tree-sitter does not find exactly one error-free argument in each range."""
+    import tree_sitter
+
+    # the ranges, and the text tree-sitter reads: each range made quicker to parse (the
+    # text between the ranges is never read)
+    # Arguments with only blank lines between them are one range: tree-sitter takes a
+    # while to move from one range to the next.
+    spans: list[list[int]] = []  # [start, end, row]
+    for item in pending:
+        if spans and not data[spans[-1][1] : item.start].strip():
+            spans[-1][1] = item.end
+        else:
+            spans.append([item.start, item.end, item.row])
+    ranges = []
+    pieces: list[bytes] = []
+    heredocs: list[tuple[int, int]] = []
+    cursor = 0
+    for start, end, row in spans:
+        end_row = row + data.count(b"\n", start, end)
+        end_column = end - (data.rfind(b"\n", start, end) + 1 if end_row > row else start)
+        ranges.append(tree_sitter.Range((row, 0), (end_row, end_column), start, end))
+        quicker, treated = quicker_to_parse(data[start:end])
+        pieces.append(data[cursor:start])
+        pieces.append(quicker)
+        heredocs.extend((start + first, start + last) for first, last in treated)
+        cursor = end
+    pieces.append(data[cursor:])
+    quicker = b"".join(pieces)
+    parser = _range_parser()
+    parser.included_ranges = ranges
+    tree = parser.parse(quicker)
+    root = tree.root_node
+    if root.has_error or not _heredocs_in_place(root, heredocs):
+        return False
+    body = next((child for child in root.children if child.type == "body"), None)
+    if body is None:
+        return False
+    found = [child for child in body.children if child.type != "comment"]
+    if len(found) != len(pending):
+        return False
+    converter = _Converter(data, path)
+    for node, item in zip(found, pending):
+        if node.type != "attribute" or node.start_byte < item.start or node.end_byte > item.end:
+            return False
+        if data[item.start : node.start_byte].strip(b" \t"):
+            return False
+        attribute = converter.attribute(node)
+        if attribute.name != item.name:
+            return False
+        if item.attributes.get(item.name) is item:
+            item.attributes[item.name] = attribute
+    return True
 
 
 class _Converter:
