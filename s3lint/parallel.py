@@ -38,30 +38,61 @@ def load_in_pool(
     workers: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Loaded]:
-    """`load_unit` for every unit, in `workers` processes; results in the order of `units`.
+    """`load_unit` for every unit, in `workers` processes (this one and `workers - 1` forked
+    workers); results in the order of `units`.
 
-    A worker that dies (killed, out of memory, a crash in a parser's C code) costs nothing
-    but time: its chunks are loaded again in this process."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    The workers take the chunks from the costliest end of the plan and this process from
+    the cheapest, between looks at what came back: what it loads itself needs no pickling
+    either way.  A worker that dies (killed, out of memory, a crash in a parser's C code)
+    costs nothing but time: its chunks are loaded again in this process."""
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-    chunks = plan_chunks([unit_cost(unit) for unit in units], workers)
+    plan = deque(plan_chunks([unit_cost(unit) for unit in units], workers))
     results: list[Loaded | None] = [None] * len(units)
     done = 0
-    context = _context()
+
+    def keep(chunk: list[int], loaded: list[Loaded]) -> None:
+        nonlocal done
+        for index, result in zip(chunk, loaded):
+            results[index] = result
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(units))
+
+    def load_here(chunk: list[int]) -> None:
+        keep(chunk, [load_unit(units[index], options) for index in chunk])
+
     _import_loaders({kind for kind, _ in units})
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(_load_chunk, [units[index] for index in chunk], options): chunk for chunk in chunks}
-        for future in as_completed(futures):
-            chunk = futures[future]
-            try:
-                loaded: list[Loaded] = pickle.loads(future.result())
-            except Exception:  # noqa: BLE001 - the pool broke: load this chunk here instead
-                loaded = [load_unit(units[index], options) for index in chunk]
-            for index, result in zip(chunk, loaded):
-                results[index] = result
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(units))
+    in_flight: dict[Future[bytes], list[int]] = {}
+    # Two chunks a worker: one running, one waiting, so that none idles while this process
+    # is busy with a chunk of its own.
+    queued_per_worker = 2
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool:
+        broken = False
+        while plan or in_flight:
+            while not broken and plan and len(in_flight) < queued_per_worker * (workers - 1):
+                chunk = plan.popleft()
+                try:
+                    in_flight[pool.submit(_load_chunk, [units[index] for index in chunk], options)] = chunk
+                except Exception:  # noqa: BLE001 - the pool broke: this process loads the rest
+                    broken = True
+                    plan.appendleft(chunk)
+            finished = [future for future in in_flight if future.done()]
+            if not finished and plan:
+                load_here(plan.pop())
+                continue
+            if not finished:
+                finished = list(wait(in_flight, return_when=FIRST_COMPLETED).done)
+            for future in finished:
+                chunk = in_flight.pop(future)
+                try:
+                    loaded: list[Loaded] = pickle.loads(future.result())
+                except Exception:  # noqa: BLE001 - the pool broke: load this chunk here instead
+                    broken = True
+                    load_here(chunk)
+                    continue
+                keep(chunk, loaded)
     return [result for result in results if result is not None]
 
 
