@@ -392,7 +392,12 @@ def terraform_module_matters(folder: str, max_size: int) -> bool:
 
 def load_terraform_module(folder: str, options: ScanOptions, texts: dict[str, str]) -> Fragment:
     from s3lint.loaders.terraform import load_module
+    from s3lint.suppressions import comment_text
 
+    # Their suppression comments, read here rather than in the process that applies them
+    # (with a pool, this runs in a worker): most files have none and send "".
+    for path in _terraform_files(folder):
+        texts[display_path(path, options.root)] = comment_text(path)
     if not terraform_module_matters(folder, options.max_file_size):
         return Fragment()
     return load_module(

@@ -214,6 +214,11 @@ PER_BUCKET_RULES = frozenset({
     "S3001", "S3002", "S3004", "S3005", "S3006", "S3010", "S3012", "S3013", "S3014",
     "S3020", "S3021", "S3040", "S3041", "S3061", "S3070", "S3071",
 })
+# S3060 reads the bucket policies bucket by bucket, then the identity policies, and skips a
+# document it has already judged.  When no policy document is shared (nearly always: a shared
+# one is judged whole, see `documents_distinct`) it never skips, and is per bucket too, with
+# the identity policies given to the last share only.
+PER_BUCKET_IF_DOCUMENTS_DISTINCT = frozenset({"S3060"})
 
 # Relative cost of the whole-model rules against the per-bucket ones on a large scan (CPU
 # seconds on the issue's synthetic 1,000 files, rounded; S3060 as it costs after this
@@ -221,7 +226,7 @@ PER_BUCKET_RULES = frozenset({
 # runs them besides its share of the buckets, so its share is smaller.  Unlisted rules are cheap.
 RULE_COST = {
     "S3020": 0.16, "S3002": 0.14, "S3012": 0.15, "S3021": 0.14, "S3070": 0.11, "S3071": 0.11,
-    "S3060": 0.16, "S3003": 0.07, "S3061": 0.05, "S3004": 0.04, "S3006": 0.03, "S3001": 0.02, "S3011": 0.02,
+    "S3060": 0.3, "S3003": 0.07, "S3061": 0.05, "S3004": 0.04, "S3006": 0.03, "S3001": 0.02, "S3011": 0.02,
 }
 CHEAP_RULE_COST = 0.01
 
@@ -270,12 +275,31 @@ def share_buckets(weights: list[int], workers: int, here_busy: float) -> list[Sh
     return shares[:1] + [share for share in shares[1:] if share[0] < share[1]]
 
 
-def _share_model(model: ScanModel, share: Share) -> ScanModel:
+def documents_distinct(model: ScanModel) -> bool:
+    """No policy document object is attached to two buckets or access points, or is also an
+    identity policy's."""
+    seen: set[int] = set()
+    count = 0
+    for bucket in model.buckets:
+        for document in bucket.policies:
+            seen.add(id(document))
+            count += 1
+        for access_point in bucket.access_points:
+            if access_point.policy is not None:
+                seen.add(id(access_point.policy))
+                count += 1
+    for policy in model.identity_policies:
+        seen.add(id(policy.document))
+        count += 1
+    return len(seen) == count
+
+
+def _share_model(model: ScanModel, share: Share, last: bool) -> ScanModel:
     start, end = share
     return ScanModel(
         buckets=model.buckets[start:end],
         account_public_access_blocks=model.account_public_access_blocks,
-        identity_policies=model.identity_policies,
+        identity_policies=model.identity_policies if last else [],
         trails=model.trails,
         errors=model.errors,
         notes=model.notes,
@@ -294,8 +318,11 @@ def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bo
 
     for rule_id in rule_ids:
         load_check(rule_id)  # import the rule modules once, before the fork
-    per_bucket = [rule_id for rule_id in rule_ids if rule_id in PER_BUCKET_RULES]
-    whole = [rule_id for rule_id in rule_ids if rule_id not in PER_BUCKET_RULES]
+    by_bucket = PER_BUCKET_RULES
+    if PER_BUCKET_IF_DOCUMENTS_DISTINCT.intersection(rule_ids) and documents_distinct(model):
+        by_bucket = by_bucket | PER_BUCKET_IF_DOCUMENTS_DISTINCT
+    per_bucket = [rule_id for rule_id in rule_ids if rule_id in by_bucket]
+    whole = [rule_id for rule_id in rule_ids if rule_id not in by_bucket]
     per_bucket_cost = sum(RULE_COST.get(rule_id, CHEAP_RULE_COST) for rule_id in per_bucket)
     whole_cost = sum(RULE_COST.get(rule_id, CHEAP_RULE_COST) for rule_id in whole)
     here_busy = whole_cost / per_bucket_cost if per_bucket_cost else 0.0
@@ -305,18 +332,20 @@ def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bo
     _CHECK_JOB = (model, per_bucket, context, debug)
     try:
         with ProcessPoolExecutor(max_workers=max(1, len(shares) - 1), mp_context=_context()) as pool:
-            futures = [(pool.submit(_check_share, share), share) for share in shares[1:]]
+            last = len(shares) - 1
+            futures = [(pool.submit(_check_share, share, index == last), share, index == last)
+                       for index, share in enumerate(shares) if index > 0]
             if per_bucket:
-                parts.append(_run_share(model, shares[0], per_bucket, context, debug))
+                parts.append(_run_share(model, shares[0], last == 0, per_bucket, context, debug))
             # After the share: the policy reviews its rules cached serve the whole-model rules
             # (S3060 checks every bucket policy's resources against its bucket).
             for rule_id in whole:
                 outcomes[rule_id] = run_rule(model, rule_id, context, debug)
-            for future, share in futures:
+            for future, share, is_last in futures:
                 try:
                     parts.append(pickle.loads(future.result()))
                 except Exception:  # noqa: BLE001 - the pool broke: check this share here instead
-                    parts.append(_run_share(model, share, per_bucket, context, debug))
+                    parts.append(_run_share(model, share, is_last, per_bucket, context, debug))
     finally:
         _CHECK_JOB = None
     for rule_id in per_bucket:
@@ -330,12 +359,14 @@ def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bo
     return outcomes
 
 
-def _run_share(model: ScanModel, share: Share, rule_ids: list[str], context: Any, debug: bool) -> dict[str, RuleOutcome]:
-    shared = _share_model(model, share)
+def _run_share(
+    model: ScanModel, share: Share, last: bool, rule_ids: list[str], context: Any, debug: bool
+) -> dict[str, RuleOutcome]:
+    shared = _share_model(model, share, last)
     return {rule_id: run_rule(shared, rule_id, context, debug) for rule_id in rule_ids}
 
 
-def _check_share(share: Share) -> bytes:
+def _check_share(share: Share, last: bool) -> bytes:
     assert _CHECK_JOB is not None, "check workers are forked from check_in_pool"
     model, rule_ids, context, debug = _CHECK_JOB
-    return _dumps(_run_share(model, share, rule_ids, context, debug))
+    return _dumps(_run_share(model, share, last, rule_ids, context, debug))

@@ -243,14 +243,26 @@ _MAX_COMMENT_SCAN_BYTES = 16 * 1024 * 1024
 
 def _read(path: str, root: str, cache: dict[str, str]) -> str:
     if path not in cache:
-        from s3lint.safe_read import UnreadableFile, read_regular
-
-        full = path if os.path.isabs(path) else os.path.join(root, path)
-        try:  # files that failed to load may be pipes, devices or huge: read only what is safe
-            cache[path] = read_regular(full, _MAX_COMMENT_SCAN_BYTES).decode("utf-8", "replace")
-        except UnreadableFile:
-            cache[path] = ""
+        cache[path] = comment_text(path if os.path.isabs(path) else os.path.join(root, path))
     return cache[path]
+
+
+def comment_text(full_path: str) -> str:
+    """A file's text as far as suppression comments go: "" for a file that holds none (the
+    loaders keep what they read this way, so that this process need not read it again)."""
+    from s3lint.safe_read import UnreadableFile, read_regular
+
+    try:  # files that failed to load may be pipes, devices or huge: read only what is safe
+        data = read_regular(full_path, _MAX_COMMENT_SCAN_BYTES)
+    except UnreadableFile:
+        return ""
+    # ASCII bytes decode to themselves whatever surrounds them: the word is in the text
+    # exactly when it is in the bytes
+    return data.decode("utf-8", "replace") if may_hold_suppressions_bytes(data) else ""
+
+
+def may_hold_suppressions_bytes(data: bytes) -> bool:
+    return b"s3lint" in data
 
 
 def apply_suppressions(

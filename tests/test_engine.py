@@ -65,6 +65,13 @@ def test_only_texts_that_may_hold_suppressions_are_kept(tmp_path: Path) -> None:
     commented = "Resources:\n  B:\n    Type: AWS::S3::Bucket  # s3lint: ignore[S3040] archive\n"
     write(tmp_path / "quiet.yaml", quiet)
     write(tmp_path / "commented.yaml", commented)
+    suppressed_tf = 'resource "aws_s3_bucket" "s" { # s3lint: ignore[S3040] scratch\n}\n'
+    write(tmp_path / "tf" / "main.tf", suppressed_tf)
+    write(tmp_path / "tf" / "other.tf", 'resource "aws_s3_bucket" "t" {\n}\n')
+    write(tmp_path / "network" / "main.tf", 'resource "aws_vpc" "v" {} # s3lint: ignore[S3040]\n')  # not loaded, still read for comments
     loaded = load(tmp_path)
-    assert loaded.texts == {"quiet.yaml": "", "commented.yaml": commented}
-    assert loaded.paths == ["commented.yaml", "quiet.yaml"]
+    assert loaded.texts == {
+        "quiet.yaml": "", "commented.yaml": commented,
+        "tf/main.tf": suppressed_tf, "tf/other.tf": "", "network/main.tf": 'resource "aws_vpc" "v" {} # s3lint: ignore[S3040]\n',
+    }
+    assert loaded.paths == ["commented.yaml", "network/main.tf", "quiet.yaml", "tf/main.tf", "tf/other.tf"]

@@ -220,7 +220,7 @@ def test_a_dead_check_worker_costs_time_not_findings(tree: Path, monkeypatch: py
     model = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1)).model
     rules = sorted(CHECK_MODULES)
     here = run_checks(model, rules, STRICT, workers=1)
-    monkeypatch.setattr(parallel, "_check_share", lambda share: os._exit(3))
+    monkeypatch.setattr(parallel, "_check_share", lambda share, last: os._exit(3))
     assert repr(run_checks(model, rules, STRICT, workers=2)) == repr(here)
 
 
@@ -257,16 +257,37 @@ def test_per_bucket_rules_find_on_the_whole_model_what_they_find_bucket_by_bucke
     productive: set[str] = set()
     for case in _fixture_cases():
         model = load_paths([str(case)], ScanOptions(root=str(case.parent), jobs=1)).model
-        for rule_id in sorted(parallel.PER_BUCKET_RULES):
+        rules = set(parallel.PER_BUCKET_RULES)
+        if parallel.documents_distinct(model):
+            rules |= parallel.PER_BUCKET_IF_DOCUMENTS_DISTINCT
+        last = len(model.buckets) - 1
+        for rule_id in sorted(rules):
             for context in (STRICT, Context()):
                 whole = list(load_check(rule_id)(model, context))
                 one_by_one = []
-                for index in range(len(model.buckets)):
-                    one_by_one.extend(load_check(rule_id)(parallel._share_model(model, (index, index + 1)), context))
+                for index in range(max(1, len(model.buckets))):
+                    share = parallel._share_model(model, (index, index + 1), index >= last)
+                    one_by_one.extend(load_check(rule_id)(share, context))
                 assert repr(one_by_one) == repr(whole), (rule_id, case)
                 productive.update(f.rule_id for f in whole)
     # else the comparison proves nothing for that rule
-    assert productive == parallel.PER_BUCKET_RULES
+    assert productive == parallel.PER_BUCKET_RULES | parallel.PER_BUCKET_IF_DOCUMENTS_DISTINCT
+
+
+def test_a_policy_document_shared_by_two_buckets_is_judged_on_the_whole_model() -> None:
+    from s3lint.policy.validate import policy_problems
+
+    folder = FIXTURES / "cloudformation" / "rules"
+    model = load_paths([str(folder)], ScanOptions(root=str(folder), jobs=1)).model
+    assert parallel.documents_distinct(model)
+    faulty = [doc for bucket in model.buckets for doc in bucket.policies if policy_problems(doc)][-1]
+    # the last faulty document also attached to the first bucket, which is in another share:
+    # judged twice, its problems would be reported twice
+    model.buckets[0].policies.append(faulty)
+    assert not parallel.documents_distinct(model)
+    here = run_checks(model, ["S3060", "S3020"], STRICT, workers=1)
+    assert repr(run_checks(model, ["S3060", "S3020"], STRICT, workers=2)) == repr(here)
+    assert sum(f.rule_id == "S3060" for f in here) > 1
 
 
 def test_the_rule_lists_name_only_real_rules() -> None:
