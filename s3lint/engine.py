@@ -15,6 +15,7 @@ import codecs
 import gc
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 from s3lint.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, file_budget, timeout_message
@@ -102,6 +103,16 @@ def _focus(paths: list[str], root: str) -> tuple[frozenset[str], tuple[str, ...]
 
 def display_path(path: str, root: str) -> str:
     absolute = os.path.abspath(path)
+    prefix = _root_prefix(root, "" if os.path.isabs(root) else os.getcwd())
+    if (
+        len(absolute) > len(prefix)
+        and absolute.startswith(prefix)
+        and not absolute.startswith("..", len(prefix))  # taken for outside below, as relpath's `..`
+        and not absolute.startswith("//")  # POSIX keeps a leading `//`, which relpath then reads as `/`
+    ):
+        # what relpath gives for a path below the root, without its walk over components
+        # (this runs for every file of a scan, some twice)
+        return absolute[len(prefix) :].replace(os.sep, "/")
     root_abs = os.path.abspath(root)
     try:
         relative = os.path.relpath(absolute, root_abs)
@@ -154,6 +165,14 @@ def load_paths(
         focus=_focus(paths, options.root),
         workers=workers,
     )
+
+
+@lru_cache(maxsize=16)
+def _root_prefix(root: str, cwd: str) -> str:
+    """The root folder as an absolute path with a trailing separator (`cwd`: what a
+    relative root is relative to, a part of the cache key)."""
+    root_abs = os.path.abspath(root)
+    return root_abs if root_abs.endswith(os.sep) else root_abs + os.sep
 
 
 # What one unit of loading work is: a JSON/YAML document, or a Terraform root module folder.

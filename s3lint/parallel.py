@@ -13,11 +13,13 @@ Imported only when a scan is large enough to use the pool.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
 import sys
-from typing import Any, Callable
+from concurrent.futures import Future
+from typing import Any, Callable, TypeVar
 
 from s3lint.engine import DOCUMENT, TERRAFORM_MODULE, RuleOutcome, ScanOptions, Unit, load_unit, run_rule
 from s3lint.model import Finding, Fragment, ScanModel, Value
@@ -39,61 +41,108 @@ def load_in_pool(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Loaded]:
     """`load_unit` for every unit, in `workers` processes (this one and `workers - 1` forked
-    workers); results in the order of `units`.
+    workers); results in the order of `units`.  The workers take the costliest chunks of the
+    plan, this process the cheapest: what it loads itself needs no pickling either way."""
+    from concurrent.futures import ProcessPoolExecutor
 
-    The workers take the chunks from the costliest end of the plan and this process from
-    the cheapest, between looks at what came back: what it loads itself needs no pickling
-    either way.  A worker that dies (killed, out of memory, a crash in a parser's C code)
-    costs nothing but time: its chunks are loaded again in this process."""
-    from collections import deque
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-
-    plan = deque(plan_chunks([unit_cost(unit) for unit in units], workers))
-    results: list[Loaded | None] = [None] * len(units)
+    chunks = plan_chunks([unit_cost(unit) for unit in units], workers)
     done = 0
 
-    def keep(chunk: list[int], loaded: list[Loaded]) -> None:
+    def load_here(chunk: list[int]) -> list[Loaded]:
+        return [load_unit(units[index], options) for index in chunk]
+
+    def receive(blob: bytes) -> list[Loaded]:
+        loaded: list[Loaded] = pickle.loads(blob)
+        # Out of the young generation, which `load_unit` collects after each unit loaded
+        # here: it would walk every object of the fragments received.
+        gc.freeze()
+        return loaded
+
+    def count(chunk: list[int]) -> None:
         nonlocal done
-        for index, result in zip(chunk, loaded):
-            results[index] = result
         done += len(chunk)
         if progress is not None:
             progress(done, len(units))
 
-    def load_here(chunk: list[int]) -> None:
-        keep(chunk, [load_unit(units[index], options) for index in chunk])
-
     _import_loaders({kind for kind, _ in units})
-    in_flight: dict[Future[bytes], list[int]] = {}
-    # Two chunks a worker: one running, one waiting, so that none idles while this process
-    # is busy with a chunk of its own.
-    queued_per_worker = 2
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool:
-        broken = False
-        while plan or in_flight:
-            while not broken and plan and len(in_flight) < queued_per_worker * (workers - 1):
-                chunk = plan.popleft()
-                try:
-                    in_flight[pool.submit(_load_chunk, [units[index] for index in chunk], options)] = chunk
-                except Exception:  # noqa: BLE001 - the pool broke: this process loads the rest
-                    broken = True
-                    plan.appendleft(chunk)
-            finished = [future for future in in_flight if future.done()]
-            if not finished and plan:
-                load_here(plan.pop())
-                continue
-            if not finished:
-                finished = list(wait(in_flight, return_when=FIRST_COMPLETED).done)
-            for future in finished:
-                chunk = in_flight.pop(future)
-                try:
-                    loaded: list[Loaded] = pickle.loads(future.result())
-                except Exception:  # noqa: BLE001 - the pool broke: load this chunk here instead
-                    broken = True
-                    load_here(chunk)
-                    continue
-                keep(chunk, loaded)
+        per_chunk = share_work(
+            chunks,
+            send=lambda chunk: pool.submit(_load_chunk, [units[index] for index in chunk], options),
+            receive=receive,
+            here=load_here,
+            workers=workers,
+            finished=count,
+        )
+    results: list[Loaded | None] = [None] * len(units)
+    for chunk, loaded in zip(chunks, per_chunk):
+        for index, result in zip(chunk, loaded):
+            results[index] = result
     return [result for result in results if result is not None]
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def share_work(
+    items: list[Item],
+    send: Callable[[Item], Future[bytes]],
+    receive: Callable[[bytes], Result],
+    here: Callable[[Item], Result],
+    workers: int,
+    finished: Callable[[Item], None] | None = None,
+    first: Callable[[], None] | None = None,
+) -> list[Result]:
+    """Every item done, by a worker (`send` submits it, `receive` reads what came back) or in
+    this process (`here`): the workers take items from the front of the list, this process
+    from the back, between looks at what came back, so all finish at about the same time
+    whatever each item costs.  Two items are queued a worker (one running, one waiting), so
+    that none idles while this process is busy with an item of its own.  A worker that fails
+    (killed, out of memory, a crash in C code) costs time only: its item is done here.
+    Results come in the order of `items`; `finished(item)` is called as each is done, and
+    `first()`, work of this process only, runs once the workers have their first items."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    results: list[Result | None] = [None] * len(items)
+    front, back = 0, len(items)  # items[front:back] are still to be handed out
+    in_flight: dict[Future[bytes], int] = {}
+    broken = False
+
+    def keep(index: int, result: Result) -> None:
+        results[index] = result
+        if finished is not None:
+            finished(items[index])
+
+    while front < back or in_flight:
+        while not broken and front < back and len(in_flight) < 2 * (workers - 1):
+            try:
+                in_flight[send(items[front])] = front
+            except Exception:  # noqa: BLE001 - the pool broke: this process does the rest
+                broken = True
+                break
+            front += 1
+        if first is not None:
+            first()
+            first = None
+        done = [future for future in in_flight if future.done()]
+        if not done and front < back:
+            back -= 1
+            keep(back, here(items[back]))
+            continue
+        if not done:
+            done = list(wait(in_flight, return_when=FIRST_COMPLETED).done)
+        for future in done:
+            index = in_flight.pop(future)
+            try:
+                result = receive(future.result())
+            except Exception:  # noqa: BLE001 - the pool broke: do this item here instead
+                broken = True
+                result = here(items[index])
+            keep(index, result)
+    if first is not None:  # there was no item
+        first()
+    return results  # type: ignore[return-value] - every item was kept
 
 
 # Microseconds of loading per byte, by kind, and per unit (measured on the issue's synthetic
@@ -220,15 +269,9 @@ PER_BUCKET_RULES = frozenset({
 # the identity policies given to the last share only.
 PER_BUCKET_IF_DOCUMENTS_DISTINCT = frozenset({"S3060"})
 
-# Relative cost of the whole-model rules against the per-bucket ones on a large scan (CPU
-# seconds on the issue's synthetic 1,000 files, rounded; S3060 as it costs after this
-# process's share, which leaves it the other shares' policy resources to match): this process
-# runs them besides its share of the buckets, so its share is smaller.  Unlisted rules are cheap.
-RULE_COST = {
-    "S3020": 0.16, "S3002": 0.14, "S3012": 0.15, "S3021": 0.14, "S3070": 0.11, "S3071": 0.11,
-    "S3060": 0.3, "S3003": 0.07, "S3061": 0.05, "S3004": 0.04, "S3006": 0.03, "S3001": 0.02, "S3011": 0.02,
-}
-CHEAP_RULE_COST = 0.01
+# Shares of the buckets per process: enough that the processes finish the checks together
+# whatever each share costs (buckets differ a lot), few enough that handing them out is free.
+SHARES_PER_PROCESS = 6
 
 # What the forked check workers inherit: set just before the pool starts, cleared after.
 _CHECK_JOB: tuple[ScanModel, list[str], Any, bool] | None = None
@@ -250,20 +293,15 @@ def bucket_weights(model: ScanModel) -> list[int]:
     return weights
 
 
-def share_buckets(weights: list[int], workers: int, here_busy: float) -> list[Share]:
-    """Consecutive shares of the buckets of about equal cost, one per process, this one's
-    first: it is smaller by `here_busy` (the whole-model rules' cost, as a fraction of the
-    per-bucket rules' cost), and may be empty.  Empty shares of other processes are left out."""
-    if workers <= 1 or not weights:
+def share_buckets(weights: list[int], count: int) -> list[Share]:
+    """At most `count` consecutive shares of the buckets, of about equal weight, none empty
+    (one empty share when there is no bucket)."""
+    if count <= 1 or not weights:
         return [(0, len(weights))]
-    total = sum(weights)
-    each = total * (1 + here_busy) / workers  # so that the first share plus here_busy is one `each`
-    target = each - here_busy * total
-    if target <= 0:  # the whole-model rules alone outweigh a share: this process takes no bucket
-        each, target = total / (workers - 1), 0.0
+    each = sum(weights) / count
     cuts = []
-    index, running = 0, 0.0
-    for _ in range(workers - 1):
+    index, running, target = 0, 0.0, each
+    for _ in range(count - 1):
         # a bucket goes to the share its middle falls in
         while index < len(weights) and running + weights[index] / 2 <= target:
             running += weights[index]
@@ -271,8 +309,7 @@ def share_buckets(weights: list[int], workers: int, here_busy: float) -> list[Sh
         cuts.append(index)
         target += each
     bounds = [0, *cuts, len(weights)]
-    shares = [(bounds[i], bounds[i + 1]) for i in range(workers)]
-    return shares[:1] + [share for share in shares[1:] if share[0] < share[1]]
+    return [(bounds[i], bounds[i + 1]) for i in range(count) if bounds[i] < bounds[i + 1]]
 
 
 def documents_distinct(model: ScanModel) -> bool:
@@ -308,9 +345,10 @@ def _share_model(model: ScanModel, share: Share, last: bool) -> ScanModel:
 
 
 def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bool, workers: int) -> dict[str, RuleOutcome]:
-    """`run_rule` for every rule, the buckets shared out between this process and forked
-    workers: each runs the per-bucket rules on its share, and this process also runs the
-    whole-model rules.  A worker that fails costs time only: its share is checked here."""
+    """`run_rule` for every rule, in `workers` processes: the per-bucket rules run on
+    consecutive shares of the buckets, handed out as in `share_work` to forked workers (which
+    inherit the model) and to this process, which first runs the whole-model rules.  The
+    findings of each rule on the shares are put end to end, in the order of the buckets."""
     global _CHECK_JOB
     from concurrent.futures import ProcessPoolExecutor
 
@@ -323,29 +361,20 @@ def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bo
         by_bucket = by_bucket | PER_BUCKET_IF_DOCUMENTS_DISTINCT
     per_bucket = [rule_id for rule_id in rule_ids if rule_id in by_bucket]
     whole = [rule_id for rule_id in rule_ids if rule_id not in by_bucket]
-    per_bucket_cost = sum(RULE_COST.get(rule_id, CHEAP_RULE_COST) for rule_id in per_bucket)
-    whole_cost = sum(RULE_COST.get(rule_id, CHEAP_RULE_COST) for rule_id in whole)
-    here_busy = whole_cost / per_bucket_cost if per_bucket_cost else 0.0
-    shares = share_buckets(bucket_weights(model), workers, here_busy) if per_bucket else []
+    shares = share_buckets(bucket_weights(model), SHARES_PER_PROCESS * workers) if per_bucket else []
+    last = len(shares) - 1
     outcomes: dict[str, RuleOutcome] = {}
-    parts: list[dict[str, RuleOutcome]] = []
     _CHECK_JOB = (model, per_bucket, context, debug)
     try:
-        with ProcessPoolExecutor(max_workers=max(1, len(shares) - 1), mp_context=_context()) as pool:
-            last = len(shares) - 1
-            futures = [(pool.submit(_check_share, share, index == last), share, index == last)
-                       for index, share in enumerate(shares) if index > 0]
-            if per_bucket:
-                parts.append(_run_share(model, shares[0], last == 0, per_bucket, context, debug))
-            # After the share: the policy reviews its rules cached serve the whole-model rules
-            # (S3060 checks every bucket policy's resources against its bucket).
-            for rule_id in whole:
-                outcomes[rule_id] = run_rule(model, rule_id, context, debug)
-            for future, share, is_last in futures:
-                try:
-                    parts.append(pickle.loads(future.result()))
-                except Exception:  # noqa: BLE001 - the pool broke: check this share here instead
-                    parts.append(_run_share(model, share, is_last, per_bucket, context, debug))
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool:
+            parts = share_work(
+                [(share, index == last) for index, share in enumerate(shares)],
+                send=lambda item: pool.submit(_check_share, *item),
+                receive=pickle.loads,
+                here=lambda item: _run_share(model, item[0], item[1], per_bucket, context, debug),
+                workers=workers,
+                first=lambda: outcomes.update((rule_id, run_rule(model, rule_id, context, debug)) for rule_id in whole),
+            )
     finally:
         _CHECK_JOB = None
     for rule_id in per_bucket:

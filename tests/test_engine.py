@@ -3,7 +3,12 @@ nothing that feeds an S3 resource is ever skipped."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from s3lint.engine import ScanOptions, load_paths, terraform_module_matters
 
@@ -75,3 +80,47 @@ def test_only_texts_that_may_hold_suppressions_are_kept(tmp_path: Path) -> None:
         "tf/main.tf": suppressed_tf, "tf/other.tf": "", "network/main.tf": 'resource "aws_vpc" "v" {} # s3lint: ignore[S3040]\n',
     }
     assert loaded.paths == ["commented.yaml", "network/main.tf", "quiet.yaml", "tf/main.tf", "tf/other.tf"]
+
+
+def _display_path_reference(path: str, root: str) -> str:
+    """display_path as it was before its fast path for files below the root."""
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, os.path.abspath(root))
+    except ValueError:
+        relative = absolute
+    if relative.startswith(".."):
+        relative = absolute
+    return relative.replace(os.sep, "/")
+
+
+_PATH_PARTS = st.sampled_from(["a", "b", "..", ".", "", "c d", "é", "..a", "a..", "x/", "/"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    path=st.lists(_PATH_PARTS, max_size=5).map("/".join),
+    root=st.lists(_PATH_PARTS, max_size=4).map("/".join),
+    absolute_path=st.booleans(),
+    absolute_root=st.booleans(),
+)
+def test_display_path_is_relpath_below_the_root_and_absolute_elsewhere(
+    path: str, root: str, absolute_path: bool, absolute_root: bool
+) -> None:
+    base = os.getcwd()
+    path = os.path.join(base, path) if absolute_path else (path or ".")
+    root = os.path.join(base, root) if absolute_root else (root or ".")
+    from s3lint.engine import display_path
+
+    assert display_path(path, root) == _display_path_reference(path, root)
+    assert display_path("//" + path.lstrip("/"), "/") == _display_path_reference("//" + path.lstrip("/"), "/")
+
+
+def test_display_path_follows_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from s3lint.engine import display_path
+
+    write(tmp_path / "one" / "a.yaml", "")
+    monkeypatch.chdir(tmp_path / "one")
+    assert display_path(str(tmp_path / "one" / "a.yaml"), ".") == "a.yaml"
+    monkeypatch.chdir(tmp_path)
+    assert display_path(str(tmp_path / "one" / "a.yaml"), ".") == "one/a.yaml"  # "." is another folder now
