@@ -1,12 +1,17 @@
-"""Loading documents and Terraform modules, and running the rules, in worker processes.
+"""Loading documents and Terraform modules, and running the rules, in several processes.
 
-Each worker loads a chunk of consecutive units and sends back their fragments; the parent
-puts the chunks back in the order of the units, so that linking, and so the report, is the
-same as a load in one process.  Workers are forked: they start in a few milliseconds and
-inherit every imported module (without fork, `engine.worker_count` keeps the load here).
+Loading: the units are planned in chunks, costliest first (`plan_chunks`); forked workers
+take chunks from the costly end and send back their fragments pickled, this process takes
+chunks from the cheap end between looks at what came back (`share_work`), and puts every
+result back in the order of the units, so that linking, and so the report, is the same as
+a load in one process.  Workers are forked: they start in a few milliseconds and inherit
+every imported module (without fork, `engine.worker_count` keeps the load here).
 
-After linking, the rules are shared out between this process and forked workers, which
-inherit the linked model instead of receiving it, and send back only their findings.
+Checking: after linking, the rules that judge one bucket at a time run on consecutive
+shares of the buckets, handed out the same way to forked workers (which inherit the linked
+model instead of receiving it, and send back only their findings) and to this process,
+which first runs the rules that need the whole model.  Each rule's findings on the shares
+are put end to end, in the order of the buckets.
 
 Imported only when a scan is large enough to use the pool.
 """
@@ -22,7 +27,7 @@ from concurrent.futures import Future
 from typing import Any, Callable, TypeVar
 
 from s3lint.engine import DOCUMENT, TERRAFORM_MODULE, RuleOutcome, ScanOptions, Unit, load_unit, run_rule
-from s3lint.model import Finding, Fragment, ScanModel, Value
+from s3lint.model import Fragment, ScanModel, Value
 from s3lint.source import Location, LStr
 from s3lint.symbols import NO_VALUE
 

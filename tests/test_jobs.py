@@ -213,7 +213,7 @@ def test_a_rule_that_breaks_in_a_worker_is_reported_like_one_that_breaks_here(tr
         findings = run_checks(model, rules, STRICT, workers=workers)
         results.append((repr(findings), [e.message for e in model.errors]))
     assert results[0] == results[1]
-    assert any(f"rule S3040 (ValueError: boom)" in message for message in results[0][1])
+    assert any("rule S3040 (ValueError: boom)" in message for message in results[0][1])
     assert "'S3040'" in results[0][0]  # what the rule found before it broke is kept
 
 

@@ -85,7 +85,7 @@ def test_not_principal_exempting_only_services_denies_every_iam_principal() -> N
 
 
 def test_not_principal_exempting_only_another_account() -> None:
-    other = f"arn:aws:iam::999988887777:root"
+    other = "arn:aws:iam::999988887777:root"
     assert locks(deny_all(Principal=None, NotPrincipal={"AWS": other})) == []  # our accounts unknown
     assert locks(deny_all(Principal=None, NotPrincipal={"AWS": other}), our_accounts=frozenset({ACCOUNT}))[0][2] is True
 

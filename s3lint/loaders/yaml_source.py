@@ -41,7 +41,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from s3lint.source import LDict, LList, LStr, Pos, SourceError, empty_ldict, empty_llist, mark_duplicate_free
+from s3lint.source import LDict, LStr, Pos, SourceError, empty_ldict, empty_llist, mark_duplicate_free
 
 MAX_DEPTH = 512  # far beyond any real template; keeps every consumer clear of recursion limits
 
