@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from s3lint.catalog import load_catalog
 from s3lint.model import Finding, LoadError
@@ -332,3 +334,40 @@ def test_fingerprint_ignores_line_numbers_in_messages_and_path_separators() -> N
     assert finding_fingerprint(one) == finding_fingerprint(two)
     assert normalize_message("account 123456789012 in arn:aws:iam::123456789012:root") == \
         "account 123456789012 in arn:aws:iam::123456789012:root"  # account ids are kept
+
+
+# --- the indented JSON writer ------------------------------------------------------------
+
+_JSON_SCALARS = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text() | st.sampled_from(["{", "[", "", "a\"b\\c\n\u2028é😀\x00\ud800"])
+)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(tuple)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_JSON_VALUES)
+def test_the_indented_json_writer_writes_what_json_dumps_writes(value: object) -> None:
+    from s3lint.reporters._json import dumps_indented
+
+    assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_the_indented_json_writer_hands_anything_else_to_json_dumps() -> None:
+    from s3lint.reporters._json import dumps_indented
+    from s3lint.source import LStr
+
+    shared: list[int] = [1]
+    for value in ({"a": shared, "b": shared}, {1: "int key"}, {"located": LStr("x", 3, 4), LStr("k", 1, 1): [2.5]}):
+        assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    loop: list[object] = []
+    loop.append(loop)
+    with pytest.raises(ValueError):
+        dumps_indented(loop)
+    with pytest.raises(TypeError):
+        dumps_indented({"a": object()})

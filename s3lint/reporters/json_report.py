@@ -5,7 +5,6 @@ Fields are only ever added within a `version`; removing or changing one bumps it
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from s3lint.model import Finding
@@ -21,13 +20,14 @@ from s3lint.reporters._common import (
     severity_of,
     suppression_info,
 )
+from s3lint.reporters._json import dumps_indented
 from s3lint.reporters.fingerprint import finding_fingerprint
 
 SCHEMA_VERSION = 1
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(build(report)) + "\n"
 
 
 def build(report: Report) -> dict[str, Any]:

@@ -8,7 +8,6 @@ alerts as well as the upload action does.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,12 @@ from s3lint.reporters._common import (
     severity_of,
     suppression_info,
 )
-from s3lint.reporters.fingerprint import FINGERPRINT_KEY, LineHasher, finding_fingerprint
+from s3lint.reporters._json import dumps_indented
+from s3lint.reporters.fingerprint import (
+    FINGERPRINT_KEY,
+    LineHasher,
+    finding_fingerprint,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -43,8 +47,7 @@ _SEMVER = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 
 
 def render(report: Report, *, color: bool = False, include_suppressed: bool = True) -> str:
-    return json.dumps(build(report, include_suppressed=include_suppressed), indent=2,
-                      ensure_ascii=False) + "\n"
+    return dumps_indented(build(report, include_suppressed=include_suppressed)) + "\n"
 
 
 def build(report: Report, *, include_suppressed: bool = True) -> dict[str, Any]:
