@@ -13,21 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from s3lint.loaders import yaml_source
 from s3lint.loaders.json_source import parse_json
 from s3lint.loaders.yaml_source import parse_yaml
 from s3lint.source import LDict, SourceError, duplicate_keys, walk_duplicate_keys
-from tests.test_located_parsers_fast import _yaml_soup, json_documents, shape, yaml_documents
-
-PROPERTY = settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=True,
-    database=None,
+from tests.test_located_parsers_fast import (
+    PROPERTY,
+    _yaml_soup,
+    json_documents,
+    shape,
+    yaml_documents,
 )
 
 
