@@ -335,11 +335,28 @@ def render_markdown(cases: list[Case], results: list[Measure], info: dict) -> st
         "",
         f"Machine: {info['cpus']} CPUs, {info['platform']}, Python {info['python']} "
         f"(`python -c pass`: {info['python_start']:.3f} s); "
-        f"load average {info['load_before']} before, {info['load_after']} after.",
+        f"load average {info['load_before']} before, {info['load_after']} after; "
+        f"speed index (a fixed pure-Python loop, lower is faster) {info['speed_before']:.2f} s before, "
+        f"{info['speed_after']:.2f} s after.",
         "Peers: " + (", ".join(f"{name} {version}" for name, version in info["peer_versions"].items()) or "none found") + ".",
         f"Command: `{info['command']}`",
     ]
     return "\n".join(lines + ([""] + notes if notes else []) + footer) + "\n"
+
+
+# A fixed pure-Python loop: on a shared virtual machine one core's speed drifts by half
+# within an hour; this tells two runs' conditions apart.
+_SPEED_LOOP = "s = 0\nfor i in range(10_000_000):\n    s += i\n"
+
+
+def machine_speed() -> float:
+    """Seconds of one run of `_SPEED_LOOP` (the best of three)."""
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        exec(_SPEED_LOOP, {})  # noqa: S102 - our own constant text
+        timings.append(time.perf_counter() - start)
+    return min(timings)
 
 
 def _runs(measure: Measure) -> str:
@@ -409,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "load_before": _load(),
         "python_start": round(statistics.median(run_once([PYTHON, "-c", "pass"], args.work_dir)[0] for _ in range(5)), 3),
+        "speed_before": machine_speed(),
         "python_executable": PYTHON,
         "peer_versions": {name: tool_version(path) for name, path in peers.items()},
         "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -429,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(theirs)
             print(f"  {tool:<8} {theirs.median_wall:7.2f} s  cpu {theirs.median_cpu:6.2f} s  {theirs.peak_rss_mb:5.0f} MB", file=sys.stderr)
     info["load_after"] = _load()
+    info["speed_after"] = machine_speed()
     table = render_markdown(cases, results, info)
     sys.stdout.write(table)
     if args.markdown:
