@@ -339,3 +339,15 @@ def test_line_hash_is_fast_enough_for_large_files() -> None:
     hashes = FileLineHashes(text)
     hashes.get(70000)
     assert time.perf_counter() - start < 2.0  # the line-by-line port takes ~3 s here
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["line", "Lines", "L", "l", "col", "COLUMN", "column", ".yaml", ".TF", ".json",
+                                  ":", "12", "3", " ", "-", "–", "to", "and", "x", "é", "K", "\u017f", "."]), max_size=12).map("".join))
+def test_the_line_reference_pattern_finds_what_it_found_before_its_first_character_test(text: str) -> None:
+    import re
+
+    from s3lint.reporters import fingerprint
+
+    plain = re.compile(fingerprint.LINE_REFERENCE_TEXT, re.IGNORECASE)
+    assert [m.span() for m in fingerprint._LINE_REFERENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]
