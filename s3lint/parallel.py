@@ -31,11 +31,6 @@ from s3lint.model import Fragment, ScanModel, Value
 from s3lint.source import Location, LStr
 from s3lint.symbols import NO_VALUE
 
-# Chunks are small enough that a slow Terraform module does not leave the other workers
-# idle at the end, and large enough that the per-chunk round trip stays negligible.
-MAX_CHUNK = 24
-CHUNKS_PER_WORKER = 6
-
 Loaded = tuple[Fragment, dict[str, str]]
 
 
