@@ -734,6 +734,7 @@ def parse_by_lines(path: str, data: bytes) -> ParsedFile | None:
         number += 1
         match = simple_line(data, start)
         kind = match.lastindex if match is not None else 0
+        name_group = 5  # where an argument's name is, for all but kinds 16, 19 and 21
         if kind == 7:  # `name = "string"`
             text = match[7]
             column = match.start(7) - start  # of the opening quote, 1-based
@@ -798,48 +799,30 @@ def parse_by_lines(path: str, data: bytes) -> ParsedFile | None:
             column = match.start(8) - start + 1
             value = _literal(parse_number(digits.decode("ascii")), number, column, column + len(digits))
         elif kind == 16:  # `name = {}`, `name = []`
+            name_group = 15
             column = match.start(16) - start + 1
             empty = ObjectCons([]) if match[16] == b"{}" else TupleCons([])
             value = empty.at((number, column, number, column + 2))
-            if match[15] not in _KEYWORDS:
-                name = match[15].decode("ascii")
-                attributes[name] = Attribute(name, value, path, (number, match.start(15) - start + 1, number, column + 2))
-                start = match.end()
-                continue
-            value = None
         elif kind == 19:  # `name = f(a.b)`: a function of one name (`type = list(string)`)
+            name_group = 17
             function, argument = match[18], match[19]
             value = None
-            if match[17] not in _KEYWORDS and function not in _KEYWORDS and argument.split(b".", 1)[0] not in _NOT_NAMES:
+            if function not in _KEYWORDS and argument.split(b".", 1)[0] not in _NOT_NAMES:
                 leaf = _leaf(None, None, argument, number, match.start(19) - start + 1)
                 if leaf is not None:
-                    name = match[17].decode("ascii")
                     column = match.start(18) - start + 1
                     value = Call(function.decode("ascii"), [leaf], False).at((number, column, number, match.end(19) - start + 2))
-                    attributes[name] = Attribute(name, value, path, (number, match.start(17) - start + 1, number, value.end_column))
-                    start = match.end()
-                    continue
         elif kind == 21:  # `name = [a.b, "c", 1]`: leaves on one line
-            value = None
-            if match[20] not in _KEYWORDS:
-                value = _simple_tuple(data, match.start(21), match.end(21), number, start)
-            if value is not None:
-                name = match[20].decode("ascii")
-                attributes[name] = Attribute(name, value, path, (number, match.start(20) - start + 1, number, value.end_column))
-                start = match.end()
-                continue
+            name_group = 20
+            value = _simple_tuple(data, match.start(21), match.end(21), number, start)
         else:  # kind 6: `name = {`, an object of one leaf element a line, up to its `}`
             value, last_line, after = _simple_object(data, match.end(), number, match.start(6) - start + 1)
-            if value is not None and match[5] not in _KEYWORDS:
-                name = match[5].decode("ascii")
-                attributes[name] = Attribute(name, value, path, (number, match.start(5) - start + 1, last_line, value.end_column))
-                number, start = last_line, after
-                continue
-            value = None
-        if value is not None and match[5] not in _KEYWORDS:
-            name = match[5].decode("ascii")
-            attributes[name] = Attribute(name, value, path, (number, match.start(5) - start + 1, number, value.end_column))
-            start = match.end()
+        if value is not None and match[name_group] not in _KEYWORDS:
+            # an argument read here; the object of kind 6 ends on a later line
+            end_line, next_start = (last_line, after) if kind == 6 else (number, match.end())
+            name = match[name_group].decode("ascii")
+            attributes[name] = Attribute(name, value, path, (number, match.start(name_group) - start + 1, end_line, value.end_column))
+            number, start = end_line, next_start
             continue
         # any other argument: its lines go to tree-sitter
         end = _line_end(data, start)
