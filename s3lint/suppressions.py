@@ -77,9 +77,14 @@ def comment_suppressions(path: str, text: str) -> list[Suppression]:
     return [s for s in _scan_comments(path, text) if isinstance(s, Suppression)]
 
 
+# Every suppression comment holds this word: a text without it holds none (most files).
+_WORD = "s3lint"
+_WORD_BYTES = _WORD.encode("ascii")
+
+
 def may_hold_suppressions(text: str) -> bool:
     """False for a text that surely holds no suppression comment (most files)."""
-    return "s3lint" in text
+    return _WORD in text
 
 
 def _scan_comments(path: str, text: str) -> list[Suppression | _Garbled]:
@@ -87,7 +92,7 @@ def _scan_comments(path: str, text: str) -> list[Suppression | _Garbled]:
     if not may_hold_suppressions(text):
         return found
     for number, line in enumerate(text.splitlines(), start=1):
-        if "s3lint" in line:
+        if _WORD in line:
             parsed = parse_comment_line(path, number, line)
             if parsed is not None:
                 found.append(parsed)
@@ -258,11 +263,7 @@ def comment_text(full_path: str) -> str:
         return ""
     # ASCII bytes decode to themselves whatever surrounds them: the word is in the text
     # exactly when it is in the bytes
-    return data.decode("utf-8", "replace") if may_hold_suppressions_bytes(data) else ""
-
-
-def may_hold_suppressions_bytes(data: bytes) -> bool:
-    return b"s3lint" in data
+    return data.decode("utf-8", "replace") if _WORD_BYTES in data else ""
 
 
 def apply_suppressions(
