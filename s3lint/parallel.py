@@ -314,21 +314,12 @@ def share_buckets(weights: list[int], count: int) -> list[Share]:
 
 def documents_distinct(model: ScanModel) -> bool:
     """No policy document object is attached to two buckets or access points, or is also an
-    identity policy's."""
-    seen: set[int] = set()
-    count = 0
-    for bucket in model.buckets:
-        for document in bucket.policies:
-            seen.add(id(document))
-            count += 1
-        for access_point in bucket.access_points:
-            if access_point.policy is not None:
-                seen.add(id(access_point.policy))
-                count += 1
-    for policy in model.identity_policies:
-        seen.add(id(policy.document))
-        count += 1
-    return len(seen) == count
+    identity policy's: S3060 then never meets a document twice."""
+    from s3lint.policy.targets import resource_policies
+
+    documents = [target.document for target in resource_policies(model)]
+    documents += [policy.document for policy in model.identity_policies]
+    return len({id(document) for document in documents}) == len(documents)
 
 
 def _share_model(model: ScanModel, share: Share, last: bool) -> ScanModel:
