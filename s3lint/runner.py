@@ -17,6 +17,8 @@ from s3lint.config import ConfigError, FileConfig, find_config, load_config, res
 from s3lint.records import Record
 
 if TYPE_CHECKING:  # the model is imported only when something is scanned
+    from collections.abc import Iterable
+
     from s3lint.model import Finding
     from s3lint.report import Report
 
@@ -387,7 +389,7 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def _render(report: Report, settings: Settings) -> str:
+def _render(report: Report, settings: Settings) -> str | Iterable[str]:
     if settings.statistics:
         if settings.format == "json":
             return _statistics_json(report)
@@ -401,6 +403,10 @@ def _render(report: Report, settings: Settings) -> str:
         from s3lint.reporters.sarif import render as render_sarif
 
         return render_sarif(report, include_suppressed=settings.sarif_suppressed == "include")
+    if settings.format == "json":
+        from s3lint.reporters.json_report import render_pieces
+
+        return render_pieces(report)
     from s3lint.reporters import get_renderer
 
     return get_renderer(settings.format)(report, color=color)
@@ -421,16 +427,23 @@ def _statistics_json(report: Report) -> str:
     return json.dumps(rows, indent=2) + "\n"
 
 
-def _emit(settings: Settings, text: str) -> int:
+def _emit(settings: Settings, text: str | Iterable[str]) -> int:
+    """Write the output, given whole or in pieces (a big report is written as it is made)."""
+    pieces = [text] if isinstance(text, str) else text
     if settings.output:
         try:
             with open(settings.output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+                for piece in pieces:
+                    handle.write(piece)
         except OSError as error:
             raise ConfigError(f"cannot write {settings.output}: {error.strerror or error}") from None
     else:
-        sys.stdout.write(text)
-        if text and not text.endswith("\n"):
+        last = ""
+        for piece in pieces:
+            if piece:
+                sys.stdout.write(piece)
+                last = piece
+        if last and not last.endswith("\n"):
             sys.stdout.write("\n")
         sys.stdout.flush()
     return 0

@@ -341,3 +341,15 @@ def test_a_scan_large_enough_for_the_load_pool_runs_its_rules_in_the_pool(tree: 
     assert loaded.workers == 2
     run_checks(loaded.model, sorted(CHECK_MODULES), STRICT, workers=loaded.workers)
     assert calls == [2]
+
+
+def test_a_workers_chunk_is_pickled_unit_by_unit_and_read_back_whole(tree: Path) -> None:
+    options = ScanOptions(root=str(tree), jobs=1)
+    found = engine.discover([str(tree)], [])
+    units = [(engine.DOCUMENT, path) for path in found.documents[:5]]
+    units += [(engine.TERRAFORM_MODULE, folder) for folder in found.terraform_modules[:3]]
+    blob = parallel._load_chunk(units, options)
+    back = parallel._load_all(blob)
+    assert len(back) == len(units)
+    assert repr(back) == repr([engine.load_unit(unit, options) for unit in units])
+    assert parallel._load_all(parallel._load_chunk([], options)) == []

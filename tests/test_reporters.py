@@ -371,3 +371,51 @@ def test_the_indented_json_writer_hands_anything_else_to_json_dumps() -> None:
         dumps_indented(loop)
     with pytest.raises(TypeError):
         dumps_indented({"a": object()})
+
+
+# --- the JSON report, written in pieces ---------------------------------------------------
+
+_TEXTS = st.text(max_size=12) | st.sampled_from(["", "a\"b\\c\n\u2028é😀\x00", '\n  "findings": [],', "line 12"])
+_SUPPRESSIONS = st.none() | _TEXTS | st.fixed_dictionaries(
+    {"kind": st.sampled_from(["inline", "config", "baseline"]), "justification": _TEXTS})
+
+
+@st.composite
+def _json_findings(draw: st.DrawFn) -> list[Finding]:
+    findings = []
+    for _ in range(draw(st.integers(0, 4))):
+        line = draw(st.integers(1, 400))
+        loc = Location(draw(st.sampled_from(["a.yaml", "dir/main.tf", 'q"uote.json'])), line,
+                       draw(st.integers(0, 300)), draw(st.integers(0, 3)) and line + 1, draw(st.integers(0, 300)))
+        findings.append(Finding(
+            draw(st.sampled_from(["S3001", "S3010", "S3060", "S3000", "X999"])), draw(_TEXTS), loc, draw(_TEXTS),
+            certainty=draw(st.sampled_from(["definite", "possible"])),
+            severity=draw(st.sampled_from([None, "low", "critical", "odd"])),
+            key=draw(st.sampled_from(["", "Site@3:4", "k"])),
+            suppression=draw(_SUPPRESSIONS),
+        ))
+    return findings
+
+
+@settings(max_examples=300, deadline=None)
+@given(findings=_json_findings(), errors=st.lists(st.builds(LoadError, _TEXTS, _TEXTS, st.integers(0, 9), st.integers(0, 9)), max_size=2),
+       root=_TEXTS)
+def test_the_json_report_in_pieces_is_json_dumps_of_the_document(findings: list[Finding], errors: list[LoadError], root: str) -> None:
+    report = Report(findings, errors, dict(DEFAULT_RULES), root, files_scanned=3, version="0.1.0", notes=["n"])
+    expected = json.dumps(json_report.build(report), indent=2, ensure_ascii=False) + "\n"
+    assert json_report.render(report) == expected
+    assert "".join(json_report.render_pieces(report)) == expected
+
+
+def test_a_finding_with_values_of_other_types_is_written_as_json_writes_them(tmp_path: Path) -> None:
+    odd = finding("S3001", "a.yaml", 5)
+    odd.loc = Location("a.yaml", True, 2.5, 7, 1)  # type: ignore[arg-type]
+    report = make_report(tmp_path, [odd, finding("S3010", "b.yaml", 2)])
+    assert json_report.render(report) == json.dumps(json_report.build(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_a_big_json_report_comes_in_several_pieces(tmp_path: Path) -> None:
+    report = make_report(tmp_path, [finding("S3001", "a.yaml", line) for line in range(1, 1202)])
+    pieces = list(json_report.render_pieces(report))
+    assert len(pieces) == 4  # the head, two batches of 500 findings and the rest with the tail
+    assert json.loads("".join(pieces))["summary"]["problems"] == 1201

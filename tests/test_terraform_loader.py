@@ -581,3 +581,21 @@ resource "aws_s3_bucket_policy" "p" {
     policy = attachments(fragment, "policy")[0]
     assert policy.bucket.address is None and is_only_symbol(policy.bucket.name, "aws_s3_bucket.elsewhere.id")
     assert policy.payload.statements[0].resources[0].value == f"arn:aws:s3:::{policy.bucket.name}/*"
+
+
+def test_only_called_modules_stay_parsed_for_later_loads(tmp_path: Path) -> None:
+    from s3lint.loaders.terraform import module
+
+    shared = tmp_path / "modules" / "bucket"
+    shared.mkdir(parents=True)
+    (shared / "main.tf").write_text('variable "name" {}\nresource "aws_s3_bucket" "b" {\n  bucket = var.name\n}\n')
+    root = tmp_path / "live"
+    root.mkdir()
+    (root / "main.tf").write_text('module "logs" {\n  source = "../modules/bucket"\n  name   = "logs"\n}\n')
+    module._PARSED.clear()
+    fragment = load_module(str(root), root=str(tmp_path))
+    assert [bucket.name.value for bucket in fragment.buckets] == ["logs"]
+    kept = {os.path.basename(os.path.dirname(path)) for path, _, _ in module._PARSED}
+    assert kept == {"bucket"}  # the root module's own file is read by this load only
+    again = load_module(str(root), root=str(tmp_path))
+    assert repr(again.buckets) == repr(fragment.buckets)

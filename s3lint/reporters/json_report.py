@@ -5,6 +5,7 @@ Fields are only ever added within a `version`; removing or changing one bumps it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from s3lint.model import Finding
@@ -20,18 +21,48 @@ from s3lint.reporters._common import (
     severity_of,
     suppression_info,
 )
-from s3lint.reporters._json import dumps_indented
+from s3lint.reporters._json import dumps_indented, encode_basestring
 from s3lint.reporters.fingerprint import finding_fingerprint
 
 SCHEMA_VERSION = 1
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    return dumps_indented(build(report)) + "\n"
+    return "".join(render_pieces(report))
 
 
-def build(report: Report) -> dict[str, Any]:
+def render_pieces(report: Report) -> Iterator[str]:
+    """What `render` returns, in pieces that join into it: a report of 90,000 findings is
+    55 MB of text, written out as it is made instead of held whole (with a dict per finding
+    before that).  The text is `json.dumps(build(report), indent=2, ensure_ascii=False)`:
+    the findings are written by `_finding_text`, the rest of the document by `dumps_indented`."""
     findings = all_findings(report)
+    text = dumps_indented(build(report, findings, with_findings=False)) + "\n"
+    if not findings:
+        yield text
+        return
+    head, tail = text.split(_NO_FINDINGS, 1)  # a key: in a string value its quotes are escaped
+    yield head + _FINDINGS_OPEN
+    names = {rule_id: encode_basestring(rule_name(report, rule_id)) for rule_id in {f.rule_id for f in findings}}
+    batch: list[str] = []
+    for finding in findings:
+        batch.append(_finding_text(report, finding, names))
+        if len(batch) == _BATCH:
+            yield ",".join(batch) + ","
+            batch = []
+    yield ",".join(batch) + _FINDINGS_CLOSE + tail
+
+
+_NO_FINDINGS = '\n  "findings": [],'
+_FINDINGS_OPEN = '\n  "findings": ['
+_FINDINGS_CLOSE = "\n  ],"
+_BATCH = 500  # findings a piece
+
+
+def build(report: Report, findings: list[Finding] | None = None, *, with_findings: bool = True) -> dict[str, Any]:
+    """The document; without its findings (an empty list), for `render_pieces`."""
+    if findings is None:
+        findings = all_findings(report)
     shown = active(findings)
     by_severity = {severity: 0 for severity in SEVERITIES}
     for finding in shown:
@@ -42,7 +73,7 @@ def build(report: Report) -> dict[str, Any]:
         "version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": report.version, "information_uri": INFORMATION_URI},
         "root": report.root,
-        "findings": [_finding(report, f) for f in findings],
+        "findings": [_finding(report, f) for f in findings] if with_findings else [],
         "errors": [
             {"path": e.path, "line": e.line, "column": e.column, "message": e.message}
             for e in report.errors
@@ -80,3 +111,57 @@ def _finding(report: Report, finding: Finding) -> dict[str, Any]:
         "fingerprint": finding_fingerprint(finding),
         "suppressed": suppressed,
     }
+
+
+# One finding as `json.dumps(_finding(...), indent=2)` writes it inside the findings list.
+_FINDING_TEXT = (
+    "\n    {\n"
+    '      "rule_id": %s,\n'
+    '      "rule_name": %s,\n'
+    '      "severity": %s,\n'
+    '      "certainty": %s,\n'
+    '      "message": %s,\n'
+    '      "path": %s,\n'
+    '      "line": %s,\n'
+    '      "column": %s,\n'
+    '      "end_line": %s,\n'
+    '      "end_column": %s,\n'
+    '      "resource": %s,\n'
+    '      "fingerprint": %s,\n'
+    '      "suppressed": %s\n'
+    "    }"
+)
+_SUPPRESSED_TEXT = '{\n        "kind": %s,\n        "justification": %s\n      }'
+
+
+def _finding_text(report: Report, finding: Finding, names: dict[str, str]) -> str:
+    """`_finding`'s dict as JSON text, indented for its place, without building the dict."""
+    line, column, end_line, end_column = finding.loc.region()
+    rule_id, certainty, path = finding.rule_id, finding.certainty, finding.loc.path
+    message, resource = display(finding.message), display(finding.resource)
+    if not (
+        type(rule_id) is str and type(certainty) is str and type(path) is str  # noqa: E721 - not a subclass
+        and type(line) is int and type(column) is int and type(end_line) is int and type(end_column) is int  # noqa: E721
+    ):
+        # another type (a bool, a float) is written as json writes it
+        text = dumps_indented(_finding(report, finding))
+        return "\n    " + text.replace("\n", "\n    ")
+    suppressed = "null"
+    if finding.suppression is not None:
+        kind, justification = suppression_info(finding.suppression)
+        suppressed = _SUPPRESSED_TEXT % (encode_basestring(kind), encode_basestring(justification))
+    return _FINDING_TEXT % (
+        encode_basestring(rule_id),
+        names[rule_id],
+        encode_basestring(severity_of(report, finding)),
+        encode_basestring(certainty),
+        encode_basestring(message),
+        encode_basestring(path),
+        line,
+        column,
+        end_line,
+        end_column,
+        encode_basestring(resource),
+        encode_basestring(finding_fingerprint(finding)),
+        suppressed,
+    )

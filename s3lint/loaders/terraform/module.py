@@ -121,9 +121,10 @@ def _is_override(name: str) -> bool:
 OUTSIDE_LINK = "skipped: a symbolic link to a file outside the scanned folder"
 
 
-def read_config(folder: str, root: str | None = None) -> ModuleConfig:
+def read_config(folder: str, root: str | None = None, keep: bool = True) -> ModuleConfig:
     """The folder's Terraform files; with `root`, a file that is a link leading out of the
-    scanned folder is not read (its text could end up quoted in an error message)."""
+    scanned folder is not read (its text could end up quoted in an error message).  With
+    `keep`, the files parsed are kept for later loads (see `_PARSED`)."""
     config = ModuleConfig(folder)
     try:
         names = sorted(name for name in os.listdir(folder) if is_terraform_file(name))
@@ -136,7 +137,7 @@ def read_config(folder: str, root: str | None = None) -> ModuleConfig:
         if root is not None and os.path.islink(path) and not is_within(path, root):
             config.errors.append(LoadError(path, OUTSIDE_LINK))
             continue
-        parsed = read_file(path)
+        parsed = read_file(path, keep)
         if parsed is not None:
             config.add(parsed, _is_override(name))
     return config
@@ -144,13 +145,16 @@ def read_config(folder: str, root: str | None = None) -> ModuleConfig:
 
 # Parsed files, shared by every load in this process: the engine loads one root module per
 # folder, and examples/ folders all read the same module through `source = "../.."`.
-# A parsed file keeps its syntax tree (bodies are converted lazily): ~100 KB a file, so the
-# cache stays small; neighbouring folders, which share modules, are loaded one after another.
+# A parsed file keeps its syntax tree (bodies are converted lazily): from ~100 KB to a few MB
+# a file.  Only the files of called modules are kept: discovery leaves a called folder out of
+# the root modules, so a root module's own files are read once, and keeping them (128 big
+# files) held ~70 MB in every loading process for nothing.  Neighbouring folders, which share
+# modules, are loaded one after another.
 _PARSED: dict[tuple[str, int, int], hcl.ParsedFile] = {}
 MAX_CACHED_FILES = 128
 
 
-def read_file(path: str) -> hcl.ParsedFile | None:
+def read_file(path: str, keep: bool = True) -> hcl.ParsedFile | None:
     try:
         info = os.stat(path)
     except OSError:
@@ -163,7 +167,7 @@ def read_file(path: str) -> hcl.ParsedFile | None:
     parsed = _PARSED.get(key)
     if parsed is None:
         parsed = _read_file(path)
-        if parsed is not None:
+        if parsed is not None and keep:
             if len(_PARSED) >= MAX_CACHED_FILES:
                 _PARSED.clear()
             _PARSED[key] = parsed
@@ -245,7 +249,8 @@ class Loader:
         key = os.path.normpath(folder)
         config = self.configs.get(key)
         if config is None:
-            config = read_config(folder, self.root)
+            # the root module's files are read by this load only (see _PARSED)
+            config = read_config(folder, self.root, keep=key != os.path.normpath(self.cwd))
             self.configs[key] = config
         return config
 
