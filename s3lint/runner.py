@@ -400,9 +400,9 @@ def _render(report: Report, settings: Settings) -> str | Iterable[str]:
         settings.color == "auto" and settings.output is None and _isatty(sys.stdout) and "NO_COLOR" not in os.environ
     )
     if settings.format == "sarif":
-        from s3lint.reporters.sarif import render as render_sarif
+        from s3lint.reporters.sarif import render_pieces as sarif_pieces
 
-        return render_sarif(report, include_suppressed=settings.sarif_suppressed == "include")
+        return sarif_pieces(report, include_suppressed=settings.sarif_suppressed == "include")
     if settings.format == "json":
         from s3lint.reporters.json_report import render_pieces
 

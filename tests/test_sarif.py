@@ -351,3 +351,38 @@ def test_the_line_reference_pattern_finds_what_it_found_before_its_first_charact
 
     plain = re.compile(fingerprint.LINE_REFERENCE_TEXT, re.IGNORECASE)
     assert [m.span() for m in fingerprint._LINE_REFERENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\r\nab{}=\"é")), max_size=300), st.lists(st.integers(-1, 40), max_size=60))
+def test_line_hashes_asked_in_any_order_are_the_same(text: str, lines: list[int]) -> None:
+    # a few lines are counted one by one, many switch to counting every line at once
+    every = line_hashes(text)
+    hashes = FileLineHashes(text)
+    for line in lines:
+        assert hashes.get(line) == (every[line - 1] if 1 <= line <= len(every) else None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["S3001", "S3010", "S3000", "X999"]),
+    st.sampled_from(["a.yaml", "dir/main.tf", "/abs/out.json", "sp ace#.json"]),
+    st.integers(-1, 30), st.integers(-1, 30),
+    st.sampled_from(["", "Site", "q\"uote\n", "${var.x}"]),
+    st.sampled_from([None, "inline reason", {"kind": "config", "justification": ""}, {"kind": "baseline"}]),
+), max_size=5), st.booleans())
+def test_the_log_in_pieces_is_json_dumps_of_the_log(tmp_path_factory: pytest.TempPathFactory, rows: list, include: bool) -> None:
+    root = tmp_path_factory.mktemp("pieces")
+    (root / "a.yaml").write_text("Resources:\n  Site:\n    Type: AWS::S3::Bucket\n" * 3)
+    findings = [Finding(rule_id, "message at line 3", Location(path, line, column, 0, 0), resource, suppression=suppression)
+                for rule_id, path, line, column, resource, suppression in rows]
+    report = Report(findings, [LoadError("bad.yaml", "broken", 2, 1)], {}, str(root), files_scanned=2, version="1.2.3")
+    expected = json.dumps(sarif.build(report, include_suppressed=include), indent=2, ensure_ascii=False) + "\n"
+    assert sarif.render(report, include_suppressed=include) == expected
+
+
+def test_a_result_of_another_shape_is_written_as_json_writes_it(tmp_path: Path) -> None:
+    odd = Finding("S3001", "m", Location("a.yaml", 2, 3, 2, 9), "Site")
+    odd.certainty = 1.5  # type: ignore[assignment]
+    report = Report([odd, Finding("S3010", "n", Location("a.yaml", 3, 1), "Site")], [], {}, str(tmp_path), files_scanned=1)
+    assert sarif.render(report) == json.dumps(sarif.build(report), indent=2, ensure_ascii=False) + "\n"

@@ -9,6 +9,8 @@ alerts as well as the upload action does.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +28,7 @@ from s3lint.reporters._common import (
     severity_of,
     suppression_info,
 )
-from s3lint.reporters._json import dumps_indented
+from s3lint.reporters._json import dumps_indented, encode_basestring
 from s3lint.reporters.fingerprint import (
     FINGERPRINT_KEY,
     LineHasher,
@@ -47,20 +49,58 @@ _SEMVER = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 
 
 def render(report: Report, *, color: bool = False, include_suppressed: bool = True) -> str:
-    return dumps_indented(build(report, include_suppressed=include_suppressed)) + "\n"
+    return "".join(render_pieces(report, include_suppressed=include_suppressed))
 
 
-def build(report: Report, *, include_suppressed: bool = True) -> dict[str, Any]:
-    """The SARIF log.  `include_suppressed=False` leaves suppressed results out: GitHub code
-    scanning ignores `suppressions` and would open alerts for them."""
+def render_pieces(report: Report, *, include_suppressed: bool = True) -> Iterator[str]:
+    """What `render` returns, in pieces that join into it, so that a big log is written out
+    as it is made (see json_report.render_pieces): `json.dumps(build(report), indent=2,
+    ensure_ascii=False)`, the results written by `_result_text`, the rest by `dumps_indented`."""
+    findings = _shown(report, include_suppressed)
+    text = dumps_indented(build(report, include_suppressed=include_suppressed, with_results=False)) + "\n"
+    if not findings:
+        yield text
+        return
+    head, tail = text.split(_NO_RESULTS, 1)  # a key: in a string value its quotes are escaped
+    yield head + _RESULTS_OPEN
+    index = _rule_index(report, findings)
+    files = _SourceFiles(report.root)
+    batch: list[str] = []
+    for finding in findings:
+        batch.append(_result_text(report, finding, index[finding.rule_id], files))
+        if len(batch) == _BATCH:
+            yield ",".join(batch) + ","
+            batch = []
+    yield ",".join(batch) + _RESULTS_CLOSE + tail
+
+
+_NO_RESULTS = '\n      "results": []'
+_RESULTS_OPEN = '\n      "results": ['
+_RESULTS_CLOSE = "\n      ]"
+_BATCH = 500  # results a piece
+
+
+def _shown(report: Report, include_suppressed: bool) -> list[Finding]:
     findings = all_findings(report)
     if not include_suppressed:
         findings = [f for f in findings if f.suppression is None]
+    return findings
+
+
+def _rule_index(report: Report, findings: list[Finding]) -> dict[str, int]:
     rule_ids = sorted(set(report.rules) | {f.rule_id for f in findings})
-    rules = [_descriptor(report, rule_id) for rule_id in rule_ids]
-    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    return {rule_id: i for i, rule_id in enumerate(rule_ids)}
+
+
+def build(report: Report, *, include_suppressed: bool = True, with_results: bool = True) -> dict[str, Any]:
+    """The SARIF log.  `include_suppressed=False` leaves suppressed results out: GitHub code
+    scanning ignores `suppressions` and would open alerts for them.  Without results (an
+    empty list) for `render_pieces`."""
+    findings = _shown(report, include_suppressed)
+    index = _rule_index(report, findings)
+    rules = [_descriptor(report, rule_id) for rule_id in index]
     files = _SourceFiles(report.root)
-    results = [_result(report, f, index[f.rule_id], files) for f in findings]
+    results = [_result(report, f, index[f.rule_id], files) for f in findings] if with_results else []
     notifications = [_error_notification(e) for e in report.errors]
     notifications += [{"level": "note", "message": {"text": note}} for note in report.notes]
     invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
@@ -151,6 +191,81 @@ def _result(report: Report, finding: Finding, rule_index: int, files: _SourceFil
     return result
 
 
+def _indented(template: str) -> str:
+    """A result's text as `dumps_indented` writes it on its own, at its place in the log:
+    four levels in (runs, the run, results, the result)."""
+    return template.replace("\n", "\n        ")
+
+
+_RESULT_HEAD = _indented(
+    '\n{\n  "ruleId": %s,\n  "ruleIndex": %d,\n  "level": %s,\n  "message": {\n    "text": %s\n  },\n'
+    '  "locations": [\n    {\n      "physicalLocation": {\n        "artifactLocation": {\n          "uri": %s'
+)
+_URI_BASE = _indented(',\n          "uriBaseId": %s')
+_REGION = _indented(
+    '\n        },\n        "region": {\n          "startLine": %d,\n          "startColumn": %d,\n'
+    '          "endLine": %d,\n          "endColumn": %d\n        }\n      }'
+)
+_LOGICAL = _indented(',\n      "logicalLocations": [\n        {\n          "name": %s,\n          "kind": "resource"\n        }\n      ]')
+_FINGERPRINT = _indented('\n    }\n  ],\n  "partialFingerprints": {\n    "%s": %%s' % FINGERPRINT_KEY)
+_LINE_HASH = _indented(',\n    "primaryLocationLineHash": %s')
+_PROPERTIES = _indented('\n  },\n  "properties": {\n    "severity": %s,\n    "certainty": %s\n  }')
+_SUPPRESSION = _indented(',\n  "suppressions": [\n    {\n      "kind": %s')
+_JUSTIFICATION = _indented(',\n      "justification": %s')
+_SUPPRESSION_END = _indented("\n    }\n  ]")
+_RESULT_END = _indented("\n}")
+
+
+def _result_text(report: Report, finding: Finding, rule_index: int, files: _SourceFiles) -> str:
+    """`_result`'s dict as JSON text, indented for its place, without building the dict."""
+    result = _result(report, finding, rule_index, files)
+    if not _plain_result(result):
+        # another type somewhere (a bool line, a float): as json writes it
+        return _indented("\n" + dumps_indented(result))
+    location = result["locations"][0]
+    physical = location["physicalLocation"]
+    artifact = physical["artifactLocation"]
+    region = physical["region"]
+    parts = [
+        _RESULT_HEAD % (
+            encode_basestring(result["ruleId"]), rule_index, encode_basestring(result["level"]),
+            encode_basestring(result["message"]["text"]), encode_basestring(artifact["uri"]),
+        )
+    ]
+    if "uriBaseId" in artifact:
+        parts.append(_URI_BASE % encode_basestring(artifact["uriBaseId"]))
+    parts.append(_REGION % (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]))
+    if "logicalLocations" in location:
+        parts.append(_LOGICAL % encode_basestring(location["logicalLocations"][0]["name"]))
+    fingerprints = result["partialFingerprints"]
+    parts.append(_FINGERPRINT % encode_basestring(fingerprints[FINGERPRINT_KEY]))
+    if "primaryLocationLineHash" in fingerprints:
+        parts.append(_LINE_HASH % encode_basestring(fingerprints["primaryLocationLineHash"]))
+    properties = result["properties"]
+    parts.append(_PROPERTIES % (encode_basestring(properties["severity"]), encode_basestring(properties["certainty"])))
+    if "suppressions" in result:
+        suppression = result["suppressions"][0]
+        parts.append(_SUPPRESSION % encode_basestring(suppression["kind"]))
+        if "justification" in suppression:
+            parts.append(_JUSTIFICATION % encode_basestring(suppression["justification"]))
+        parts.append(_SUPPRESSION_END)
+    parts.append(_RESULT_END)
+    return "".join(parts)
+
+
+def _plain_result(result: dict[str, Any]) -> bool:
+    """Whether every value `_result_text` writes is a string, or an int where it writes one."""
+    location = result["locations"][0]
+    region = location["physicalLocation"]["region"]
+    texts = [result["ruleId"], result["level"], result["message"]["text"], result["properties"]["severity"],
+             result["properties"]["certainty"], *location["physicalLocation"]["artifactLocation"].values(),
+             *result["partialFingerprints"].values()]
+    texts += [entry["name"] for entry in location.get("logicalLocations", ())]
+    texts += [value for suppression in result.get("suppressions", ()) for value in suppression.values()]
+    numbers = [result["ruleIndex"], *region.values()]
+    return all(isinstance(text, str) for text in texts) and all(type(number) is int for number in numbers)  # noqa: E721
+
+
 def _region(finding: Finding) -> tuple[int, int, int, int]:
     """SARIF needs 1-based positions and an end after the start."""
     line, column, end_line, end_column = finding.loc.region()
@@ -176,9 +291,15 @@ def _error_notification(error: LoadError) -> dict[str, Any]:
 
 def _artifact(path: str) -> dict[str, str]:
     """A repo-relative URI under %SRCROOT%; an absolute path (outside the root) as a file URI."""
+    uri, relative = _uri(path)
+    return {"uri": uri, "uriBaseId": SRCROOT} if relative else {"uri": uri}
+
+
+@lru_cache(maxsize=4096)  # a file's findings come together
+def _uri(path: str) -> tuple[str, bool]:
     if path.startswith("/") or Path(path).is_absolute():
-        return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path, safe="/@+,;=!$&'()*~"), "uriBaseId": SRCROOT}
+        return Path(path).as_uri(), False
+    return quote(path, safe="/@+,;=!$&'()*~"), True
 
 
 def _posix(path: str) -> str:
