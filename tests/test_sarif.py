@@ -343,8 +343,10 @@ def test_line_hash_is_fast_enough_for_large_files() -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["line", "Lines", "L", "l", "col", "COLUMN", "column", ".yaml", ".TF", ".json",
-                                  ":", "12", "3", " ", "-", "–", "to", "and", "x", "é", "K", "\u017f", "."]), max_size=12).map("".join))
-def test_the_line_reference_pattern_finds_what_it_found_before_its_first_character_test(text: str) -> None:
+                                  ":", "12", "3", " ", "-", "–", "to", "and", "x", "é", "K", "\u017f", ".",
+                                  "\u0131", "\u0130", "\u212a", "Ine", "\u0131ne", "S", "\n", "_", "yml", "tEmPlAtE"]),
+                max_size=12).map("".join))
+def test_the_line_reference_pattern_finds_what_the_case_insensitive_pattern_finds(text: str) -> None:
     import re
 
     from s3lint.reporters import fingerprint
@@ -386,3 +388,13 @@ def test_a_result_of_another_shape_is_written_as_json_writes_it(tmp_path: Path) 
     odd.certainty = 1.5  # type: ignore[assignment]
     report = Report([odd, Finding("S3010", "n", Location("a.yaml", 3, 1), "Site")], [], {}, str(tmp_path), files_scanned=1)
     assert sarif.render(report) == json.dumps(sarif.build(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_the_letters_of_the_line_reference_pattern_match_what_ignorecase_matches() -> None:
+    import re
+
+    from s3lint.reporters import fingerprint
+
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    for letter in "linescoumtadyjfph":
+        assert fingerprint._either_case(letter) == "[" + "".join(re.findall(letter, every, re.IGNORECASE)) + "]"
