@@ -398,3 +398,14 @@ def test_the_letters_of_the_line_reference_pattern_match_what_ignorecase_matches
     every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
     for letter in "linescoumtadyjfph":
         assert fingerprint._either_case(letter) == "[" + "".join(re.findall(letter, every, re.IGNORECASE)) + "]"
+
+
+def test_the_line_hasher_keeps_only_the_last_files(tmp_path: Path) -> None:
+    for number in range(LineHasher.KEPT_FILES + 4):
+        (tmp_path / f"f{number}.yaml").write_text(f"a: {number}\n")
+    hasher = LineHasher(tmp_path)
+    first = hasher.get("f0.yaml", 1)
+    for number in range(1, LineHasher.KEPT_FILES + 4):
+        assert hasher.get(f"f{number}.yaml", 1) == FileLineHashes(f"a: {number}\n").get(1)
+    assert len(hasher._texts) == len(hasher._hashes) == LineHasher.KEPT_FILES
+    assert hasher.get("f0.yaml", 1) == first  # read again when asked again

@@ -16,7 +16,7 @@ import re
 from itertools import accumulate
 from operator import mul
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from s3lint.symbols import render
 
@@ -172,11 +172,17 @@ def rolling_line_hashes(text: str) -> list[str]:
     return hashes
 
 
+_Kept = TypeVar("_Kept")
+
 MAX_HASHED_FILE_BYTES = 64 * 1024 * 1024  # above any --max-file-size in use; bigger files get no line hashes
 
 
 class LineHasher:
-    """Line hashes for the files under one root, each file read and hashed once."""
+    """Line hashes for the files under one root.  A report comes file by file, so only the
+    last files asked for are kept: each is read and hashed once, and a report on 5,000 files
+    does not hold every text with its lines (over 200 MB)."""
+
+    KEPT_FILES = 16
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -192,18 +198,26 @@ class LineHasher:
 
             full = Path(path) if Path(path).is_absolute() else self.root / path
             try:  # a file that failed to load may be a pipe, a device or huge: read only what is safe
-                self._texts[path] = read_regular(str(full), MAX_HASHED_FILE_BYTES).decode("utf-8", errors="replace")
+                text: str | None = read_regular(str(full), MAX_HASHED_FILE_BYTES).decode("utf-8", errors="replace")
             except UnreadableFile:
-                self._texts[path] = None
+                text = None
+            _keep(self._texts, path, text, self.KEPT_FILES)
         return self._texts[path]
 
     def get(self, path: str, line: int) -> str | None:
         """The hash of `line` in `path`; None if the file is unreadable or has no such line."""
         if path not in self._hashes:
             text = self.text(path)
-            self._hashes[path] = None if text is None else FileLineHashes(text)
+            _keep(self._hashes, path, None if text is None else FileLineHashes(text), self.KEPT_FILES)
         hashes = self._hashes[path]
         return None if hashes is None else hashes.get(line)
+
+
+def _keep(kept: dict[str, _Kept], path: str, value: _Kept, most: int) -> None:
+    """Keep `value` for `path`, forgetting the oldest file kept beyond `most`."""
+    kept[path] = value
+    if len(kept) > most:
+        del kept[next(iter(kept))]
 
 
 # ---------------------------------------------------------------------------------------
