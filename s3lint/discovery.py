@@ -73,10 +73,11 @@ def _walk(top: str, exclude: list[str], root: str, result: Discovered) -> list[s
     and never follows a link out of `root` (a link to `/` would walk the whole machine)."""
     found: list[str] = []
     seen: set[str] = set()
-    stack = [top]
+    # (folder, its real path): a folder that is not a link, in a folder whose real path is
+    # known, has that path plus its name (realpath would look at every component again)
+    stack = [(top, os.path.realpath(top))]
     while stack:
-        folder = stack.pop()
-        real = os.path.realpath(folder)
+        folder, real = stack.pop()
         if real in seen:
             continue
         seen.add(real)
@@ -96,10 +97,13 @@ def _walk(top: str, exclude: list[str], root: str, result: Discovered) -> list[s
             if is_dir:
                 if entry.name in SKIPPED_FOLDERS or entry.name.startswith("."):
                     continue
-                if _is_link(entry) and not is_within(path, root):
-                    result.notes.append(f"{path}: a link to a folder outside the scanned folder; not followed")
-                    continue
-                subfolders.append(path)
+                if _is_link(entry):
+                    if not is_within(path, root):
+                        result.notes.append(f"{path}: a link to a folder outside the scanned folder; not followed")
+                        continue
+                    subfolders.append((path, os.path.realpath(path)))
+                else:
+                    subfolders.append((path, os.path.join(real, entry.name)))
             elif is_terraform_file(entry.name) or is_document_file(entry.name):
                 # Terraform files are confined by the Terraform loader, which lists its folders.
                 if is_document_file(entry.name) and _is_link(entry) and not is_within(path, root):

@@ -70,3 +70,19 @@ def test_exclude_globs(tmp_path: Path) -> None:
     touch(tmp_path / "generated" / "skip.yaml")
     found = discover([str(tmp_path)], exclude=["generated/*"])
     assert [os.path.basename(p) for p in found.documents] == ["keep.yaml"]
+
+
+def test_a_folder_reached_through_links_is_walked_once_whatever_the_way(tmp_path: Path) -> None:
+    # real paths are worked out from the parent's for plain folders, by realpath for links:
+    # each folder is still walked once, first by the way the walk meets first
+    touch(tmp_path / "a" / "inner" / "t.yaml")
+    touch(tmp_path / "b" / "u.yaml")
+    os.symlink(tmp_path / "a", tmp_path / "b" / "to_a")  # a second way into a/
+    os.symlink("../..", tmp_path / "a" / "inner" / "up")  # a loop, written relative
+    os.symlink(tmp_path / "b", tmp_path / "c")  # a link at the top to a plain folder
+    found = discover([str(tmp_path)])
+    shown = sorted(os.path.relpath(path, tmp_path) for path in found.documents)
+    assert shown == ["a/inner/t.yaml", "b/u.yaml"]
+    inner = discover([str(tmp_path / "c")])  # the scan starts at a link, confined to b/
+    assert sorted(os.path.relpath(path, tmp_path) for path in inner.documents) == ["c/u.yaml"]
+    assert any("to_a: a link to a folder outside the scanned folder" in note for note in inner.notes)
