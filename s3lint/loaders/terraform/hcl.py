@@ -7,9 +7,10 @@ bodies and the expressions of arguments are converted only when first read: most
 configuration (VPCs, instances, ...) is never looked at by an S3 linter.
 
 Most lines of a configuration are simple (a block header, `}`, `name = "leaf"`, ...): they
-are read by `parse_by_lines` without tree-sitter, which reads only the other arguments; any
-doubt sends the whole file to the general path (`parse_hcl_with_tree_sitter`), and
-tests/test_terraform_speed3.py compares the two.
+are read by `parse_by_lines` without tree-sitter, and so are objects, tuples and heredocs
+whose every line is simple (`_nested_value`); tree-sitter reads only the other arguments.
+Any doubt sends the whole file to the general path (`parse_hcl_with_tree_sitter`), and
+tests/test_terraform_speed3.py and tests/test_terraform_speed4_nested.py compare the two.
 
 Reading Terraform is most of a scan's time, so three things are done for speed, each with
 the general way it stands in for kept as the fallback (and compared with it in
@@ -552,9 +553,13 @@ _BINARY_OPS = {"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", 
 # tree-sitter columns count bytes too) without walking tree-sitter's nodes.  Whatever does
 # not match exactly (escapes, `${`, comments, line breaks, other characters) takes the
 # general path, and so does a fast path that would need a different depth check.
-_NAME = rb"[A-Za-z_][A-Za-z0-9_-]*"
-_PLAIN_STRING = rb'"([^"\\$%\x00-\x1f]*)"'  # no escapes, no template sequences
-_LEAF = rb"(?:" + _PLAIN_STRING + rb"|([0-9]+)|(" + _NAME + rb"(?:\." + _NAME + rb")*))"
+# The quantifiers are possessive (`*+`, `++`): what follows a name, a string's text or a
+# number can never be a character of it, so giving some back cannot lead to a match, and
+# `re` then does not try it (trying it made a line that is not simple cost several times
+# as much as a simple one).
+_NAME = rb"[A-Za-z_][A-Za-z0-9_-]*+"
+_PLAIN_STRING = rb'"([^"\\$%\x00-\x1f]*+)"'  # no escapes, no template sequences
+_LEAF = rb"(?:" + _PLAIN_STRING + rb"|([0-9]++)|(" + _NAME + rb"(?:\." + _NAME + rb")*+))"
 _LEAF_EXPRESSION = re.compile(_LEAF)  # groups: string, number, traversal
 _LEAF_ATTRIBUTE = re.compile(rb"(" + _NAME + rb")[ \t]*=[ \t]*(" + _LEAF + rb")")  # name, value, then the leaf's
 _OBJECT_KEY = re.compile(rb"(?:(" + _NAME + rb")|" + _PLAIN_STRING + rb")[ \t]*[=:][ \t]*")  # name, string
@@ -574,10 +579,22 @@ def _leaf(string: bytes | None, number: bytes | None, traversal: bytes | None, l
     end = column + len(first)
     if first in _KEYWORD_VALUES:
         return _literal(_KEYWORD_VALUES[first], line, column, end) if len(names) == 1 else None
-    node: Node = Variable(first).at((line, column, line, end))
+    # `Variable(first).at(...)`, `GetAttr(node, name).at(...)`, built directly as in `_literal`
+    variable = _new_node(Variable)
+    variable.name = first
+    variable.line = variable.end_line = line
+    variable.column = column
+    variable.end_column = end
+    node: Node = variable
     for name in names[1:]:
         end += len(name) + 1
-        node = GetAttr(node, name).at((line, column, line, end))
+        step = _new_node(GetAttr)
+        step.target = node
+        step.name = name
+        step.line = step.end_line = line
+        step.column = column
+        step.end_column = end
+        node = step
     return node
 
 
@@ -611,31 +628,31 @@ def _literal(value: Any, line: int, column: int, end_column: int) -> Literal:
 # tests/test_terraform_speed3.py.
 _KEYWORDS = frozenset({b"true", b"false", b"null", b"for", b"in", b"if", b"else", b"endif", b"endfor"})
 _NOT_NAMES = frozenset({b"for", b"in", b"if", b"else", b"endif", b"endfor"})  # no variable is named so
-_LEAF_TEXT = rb"(?:" + _PLAIN_STRING.replace(b"(", b"(?:") + rb"|[0-9]+|" + _NAME + rb"(?:\." + _NAME + rb")*)"  # `_LEAF` without groups
-_TUPLE_ITEM = re.compile(_LEAF + rb"[ \t]*[,\]][ \t]*")  # the leaf's groups
+_LEAF_TEXT = rb"(?:" + _PLAIN_STRING.replace(b"(", b"(?:") + rb"|[0-9]++|" + _NAME + rb"(?:\." + _NAME + rb")*+)"  # `_LEAF` without groups
+_TUPLE_ITEM = re.compile(_LEAF + rb"[ \t]*+[,\]][ \t]*+")  # the leaf's groups
 _SIMPLE_LINE = re.compile(
-    rb"[ \t]*(?:"
+    rb"[ \t]*+(?:"
     rb"(\})"  # 1: a block's end
-    rb"|(" + _NAME + rb")((?:[ \t]+(?:\"[^\"\\$%\x00-\x1f]*\"|" + _NAME + rb"))*)[ \t]*(\{)"  # 2 type, 3 labels, 4 `{`
-    rb"|(" + _NAME + rb")[ \t]*=[ \t]*(?:(\{)|" + _LEAF + rb")"  # 5 name, 6 `{` of an object, 7-9 the leaf's groups
+    rb"|(" + _NAME + rb")((?:[ \t]++(?:\"[^\"\\$%\x00-\x1f]*+\"|" + _NAME + rb"))*+)[ \t]*+(\{)"  # 2 type, 3 labels, 4 `{`
+    rb"|(" + _NAME + rb")[ \t]*+=[ \t]*+(?:(\{)|" + _LEAF + rb")"  # 5 name, 6 `{` of an object, 7-9 the leaf's groups
     rb"|(?:#|//)[^\n]*"  # a comment
-    rb"|(" + _NAME + rb")((?:[ \t]+(?:\"[^\"\\$%\x00-\x1f]*\"|" + _NAME + rb"))*)[ \t]*(\{)[ \t]*(\})"  # 10-13: an empty block
+    rb"|(" + _NAME + rb")((?:[ \t]++(?:\"[^\"\\$%\x00-\x1f]*+\"|" + _NAME + rb"))*+)[ \t]*+(\{)[ \t]*+(\})"  # 10-13: an empty block
     rb"|(/\*)"  # 14: a block comment starts (only the rest of its last line is read)
-    rb"|(" + _NAME + rb")[ \t]*=[ \t]*(\{\}|\[\])"  # 15 name, 16: an empty object or tuple
-    rb"|(" + _NAME + rb")[ \t]*=[ \t]*(" + _NAME + rb")\((" + _NAME + rb"(?:\." + _NAME + rb")*)\)"  # 17 name, 18 `f(a.b)`, 19 its argument
-    rb"|(" + _NAME + rb")[ \t]*=[ \t]*(\[[ \t]*" + _LEAF_TEXT + rb"(?:[ \t]*,[ \t]*" + _LEAF_TEXT + rb")*[ \t]*\])"  # 20 name, 21 `[a, "b"]`
+    rb"|(" + _NAME + rb")[ \t]*+=[ \t]*+(\{\}|\[\])"  # 15 name, 16: an empty object or tuple
+    rb"|(" + _NAME + rb")[ \t]*+=[ \t]*+(" + _NAME + rb")\((" + _NAME + rb"(?:\." + _NAME + rb")*)\)"  # 17 name, 18 `f(a.b)`, 19 its argument
+    rb"|(" + _NAME + rb")[ \t]*+=[ \t]*+(\[[ \t]*+" + _LEAF_TEXT + rb"(?:[ \t]*+,[ \t]*+" + _LEAF_TEXT + rb")*+[ \t]*+\])"  # 20 name, 21 `[a, "b"]`
     rb")?[ \t]*(?:\n|\Z)"
 )
 _COMMENT_END = re.compile(rb"\*/[ \t]*(?:\n|\Z)")
 _LABEL = re.compile(rb'"([^"]*)"|(' + _NAME + rb")")
 _SIMPLE_ELEMENT = re.compile(
-    rb"[ \t]*(?:"
+    rb"[ \t]*+(?:"
     rb"(\})"  # 1: the object's end
-    rb"|(?:(" + _NAME + rb")|" + _PLAIN_STRING + rb")[ \t]*[=:][ \t]*" + _LEAF +  # 2 name, 3 string key, 4-6 the leaf's groups
+    rb"|(?:(" + _NAME + rb")|" + _PLAIN_STRING + rb")[ \t]*+[=:][ \t]*+" + _LEAF +  # 2 name, 3 string key, 4-6 the leaf's groups
     rb"|(?:#|//)[^\n]*"
     rb")?[ \t]*(?:\n|\Z)"
 )
-_ARGUMENT_START = re.compile(rb"[ \t]*" + _NAME + rb"[ \t]*=(?!=)")
+_ARGUMENT_START = re.compile(rb"[ \t]*+" + _NAME + rb"[ \t]*+=(?!=)")
 _RANGE_PARSER: Any = None
 MAX_SHARE_OF_RANGES = 0.5  # of a file's bytes; more in complex arguments: read it whole
 # A file with more calls, conditionals and brackets than this is read whole at once: it is
@@ -732,6 +749,9 @@ def parse_by_lines(path: str, data: bytes) -> ParsedFile | None:
     # One turn a line; `start` is where the line starts, `number` its 1-based number.
     while start < size:
         number += 1
+        if data[start] == 10:  # an empty line (what `simple_line` would find, sooner)
+            start += 1
+            continue
         match = simple_line(data, start)
         kind = match.lastindex if match is not None else 0
         name_group = 5  # where an argument's name is, for all but kinds 16, 19 and 21
@@ -824,11 +844,29 @@ def parse_by_lines(path: str, data: bytes) -> ParsedFile | None:
             attributes[name] = Attribute(name, value, path, (number, match.start(name_group) - start + 1, end_line, value.end_column))
             number, start = end_line, next_start
             continue
-        # any other argument: its lines go to tree-sitter
         end = _line_end(data, start)
         argument = _ARGUMENT_START.match(data, start, end)
         if argument is None:
             return None
+        # an object or tuple over several lines, a template, ...: read here when its lines allow
+        indent = start
+        while data[indent] in (32, 9):
+            indent += 1
+        name_end = argument.end() - 1
+        while data[name_end - 1] in (32, 9):
+            name_end -= 1
+        if data[indent:name_end] not in _KEYWORDS:
+            value_start = argument.end()
+            while value_start < end and data[value_start] in (32, 9):
+                value_start += 1
+            nested = _nested_value(data, value_start, number, start)
+            if nested is not None:
+                value, end_line, next_start = nested
+                name = data[indent:name_end].decode("ascii")
+                attributes[name] = Attribute(name, value, path, (number, indent - start + 1, end_line, value.end_column))
+                number, start = end_line, next_start
+                continue
+        # any other argument: its lines go to tree-sitter
         stop = _argument_end(data, start, end)
         in_ranges += stop - start
         if in_ranges > most_in_ranges or (in_ranges > 2048 and in_ranges * 3 > stop * 2):
@@ -921,6 +959,258 @@ def _simple_object(data: bytes, start: int, number: int, brace_column: int) -> t
             items.append((key, value))
         start = match.end()
     return None, 0, 0
+
+
+# Nested values.  Most arguments left to tree-sitter above are policies written with
+# `jsonencode({` ... `})`, and lists or objects over several lines: an object or tuple
+# opened at the end of a line, one element a line, each element a value on its line (a leaf,
+# a template of plain text and `${a.b}` interpolations, a tuple of those) or an object or
+# tuple opened at the end of the line, closed by a line of its own.  These are read here into
+# the nodes the converter builds from tree-sitter's tree; any other line (a comment, an
+# expression, two elements on a line, an escape, a missing comma between tuple items, ...)
+# leaves the argument to tree-sitter as before.  Checked against the general path in
+# tests/test_terraform_speed4_nested.py.
+_TRAVERSAL = _NAME + rb"(?:\." + _NAME + rb")*+"
+_TEMPLATE_STRING = rb'"((?:[^"\\$%\x00-\x1f]++|\$\{' + _TRAVERSAL + rb"\})*+)\""  # plain text and `${a.b}`
+_INLINE_VALUE = rb"(?:" + _TEMPLATE_STRING + rb"|([0-9]++)|(" + _TRAVERSAL + rb"))"  # string or template, number, traversal
+_INLINE_TEXT = _INLINE_VALUE.replace(b"(", b"(?:").replace(b"(?:?:", b"(?:")  # without groups
+_NESTED_LINE = re.compile(
+    rb"[ \t]*+(?:(?:(" + _NAME + rb")|" + _PLAIN_STRING + rb")[ \t]*+[=:][ \t]*+)?"  # 1 name key, 2 string key (object elements)
+    rb"(?:(\{)|(\[)"  # 3 an object, 4 a tuple: opened at the line's end
+    rb"|(\[[ \t]*+" + _INLINE_TEXT + rb"(?:[ \t]*+,[ \t]*+" + _INLINE_TEXT + rb")*+[ \t]*+\])"  # 5 a tuple on the line
+    rb"|" + _INLINE_VALUE + rb")"  # 6 string or template, 7 number, 8 traversal
+    rb"[ \t]*+(,?)[ \t]*+(?:\n|\Z)"  # 9 a comma after it
+)
+_NESTED_CLOSE = re.compile(rb"[ \t]*+([}\]])(\)?)[ \t]*+(,?)[ \t]*+(?:\n|\Z)")  # 1 `}`/`]`, 2 `)` of the call, 3 a comma
+_INLINE_ITEM = re.compile(_INLINE_VALUE + rb"[ \t]*+[,\]][ \t]*+")  # groups of `_INLINE_VALUE`
+_INTERPOLATION = re.compile(rb"\$\{(" + _TRAVERSAL + rb")\}")
+_BLANK_LINE = re.compile(rb"[ \t]*+\n")
+_NESTED_OPENING = re.compile(rb"(?:(" + _NAME + rb")\()?([{\[])[ \t]*+(?:\n|\Z)")  # 1 `f(` of `f({`, 2 `{` or `[`
+MAX_NESTING = 20  # of objects and tuples read here (far from `MAX_DEPTH`); deeper: tree-sitter
+
+
+def _inline_value(match: re.Match[bytes], first: int, number: int, line_start: int) -> Node | None:
+    """The value of `match`'s `_INLINE_VALUE` groups numbered from `first` (string or
+    template, number, traversal) on line `number`, which starts at `line_start`; None where
+    the converter's result could differ (a keyword with traversals, `for`, ...)."""
+    text = match[first]
+    if text is not None:
+        column = match.start(first) - line_start  # of the opening quote, 1-based
+        if b"${" not in text:
+            return _leaf(text, None, None, number, column)
+        parts: list[Any] = []
+        cursor = 0
+        for interpolation in _INTERPOLATION.finditer(text):
+            if interpolation.start() > cursor:
+                parts.append(text[cursor : interpolation.start()].decode("utf-8", "replace"))
+            traversal = interpolation[1]
+            if traversal.split(b".", 1)[0] in _NOT_NAMES:
+                return None
+            leaf = _leaf(None, None, traversal, number, column + 1 + interpolation.start(1))
+            if leaf is None:
+                return None
+            parts.append(leaf)
+            cursor = interpolation.end()
+        if cursor < len(text):
+            parts.append(text[cursor:].decode("utf-8", "replace"))
+        return Template(parts, (number, column + 1)).at((number, column, number, column + len(text) + 2))
+    traversal = match[first + 2]
+    if traversal is not None and traversal.split(b".", 1)[0] in _NOT_NAMES:
+        return None
+    group = first + 1 if traversal is None else first + 2
+    return _leaf(None, match[first + 1], traversal, number, match.start(group) - line_start + 1)
+
+
+def _inline_tuple(data: bytes, first: int, end: int, number: int, line_start: int) -> Node | None:
+    """The tuple written from `first` (its `[`) to `end` (after its `]`) on line `number`
+    (`_NESTED_LINE` has checked its form); None as for `_inline_value`."""
+    items: list[Node] = []
+    position = first + 1
+    while position < end:
+        while data[position] in (32, 9):  # blanks before the item
+            position += 1
+        match = _INLINE_ITEM.match(data, position, end)
+        if match is None:
+            return None
+        item = _inline_value(match, 1, number, line_start)
+        if item is None:
+            return None
+        items.append(item)
+        position = match.end()
+    return TupleCons(items).at((number, first - line_start + 1, number, end - line_start + 1))
+
+
+class _Open:
+    """An object or tuple being read by `_nested_value`."""
+
+    __slots__ = ("node", "items", "key", "comma_due")
+
+    def __init__(self, node: ObjectCons | TupleCons, key: Node | None) -> None:
+        self.node = node  # its position is complete once its closing line is read
+        self.items: list[Any] = node.items
+        self.key = key  # the key it is the value of, in the enclosing object
+        self.comma_due = False  # a tuple item without a comma was read: only `]` may follow
+
+
+def _nested_value(data: bytes, start: int, number: int, line_start: int) -> tuple[Node, int, int] | None:
+    """The value written from `start` on line `number` (which starts at `line_start`) to the
+    end of its last line, when every line is of the forms above: (its node, the number of
+    its last line, where the next line starts); None otherwise."""
+    if data.startswith(b"<<", start):
+        return _heredoc_value(data, start, number, line_start)
+    size = len(data)
+    opening = _NESTED_OPENING.match(data, start)
+    if opening is None:
+        # a value on one line: only a tuple or a template (the other values make a simple line)
+        line = _NESTED_LINE.match(data, start)
+        if line is None or line[1] is not None or line[2] is not None or line[9]:
+            return None
+        if line[5] is not None:
+            value = _inline_tuple(data, line.start(5), line.end(5), number, line_start)
+        elif line[6] is not None and b"${" in line[6]:
+            value = _inline_value(line, 6, number, line_start)
+        else:
+            return None
+        if value is None:
+            return None
+        return value, number, line.end()
+    function = opening[1]
+    if function is not None and function in _KEYWORDS:
+        return None
+    column = opening.start(2) - line_start + 1
+    outer: ObjectCons | TupleCons = ObjectCons([]) if opening[2] == b"{" else TupleCons([])
+    outer.line, outer.column = number, column
+    stack = [_Open(outer, None)]
+    position = opening.end()
+    while position < size:
+        number += 1
+        line_start = position
+        close = _NESTED_CLOSE.match(data, position)
+        if close is not None:
+            frame = stack.pop()
+            node = frame.node
+            if (close[1] == b"}") != isinstance(node, ObjectCons):
+                return None
+            node.end_line = number
+            node.end_column = close.start(1) - line_start + 2
+            if not stack:  # the outermost: ends the argument
+                if close[3] or (close[2] != b"") != (function is not None):
+                    return None
+                if function is None:
+                    return node, number, close.end()
+                call = Call(function.decode("ascii"), [node], False)
+                return call.at((outer.line, column - len(function) - 1, number, node.end_column + 1)), number, close.end()
+            if close[2]:
+                return None
+            enclosing = stack[-1]
+            if not _add_item(enclosing, frame.key, node, bool(close[3])):
+                return None
+            position = close.end()
+            continue
+        blank = _BLANK_LINE.match(data, position)
+        if blank is not None:
+            position = blank.end()
+            continue
+        line = _NESTED_LINE.match(data, position)
+        if line is None:
+            return None
+        position = line.end()
+        frame = stack[-1]
+        key: Node | None = None
+        name, string = line[1], line[2]
+        if isinstance(frame.node, ObjectCons):
+            if name is not None:
+                if name in _KEYWORDS:
+                    return None
+                key_column = line.start(1) - line_start + 1
+                key = _literal(name.decode("ascii"), number, key_column, key_column + len(name))
+            elif string is not None:
+                key_column = line.start(2) - line_start
+                key = _literal(string.decode("utf-8", "replace"), number, key_column, key_column + len(string) + 2)
+            else:
+                return None
+        elif name is not None or string is not None:
+            return None
+        if line[3] is not None or line[4] is not None:  # an object or a tuple opened
+            if line[9] or len(stack) >= MAX_NESTING or frame.comma_due:
+                return None
+            group = 3 if line[3] is not None else 4
+            opened: ObjectCons | TupleCons = ObjectCons([]) if group == 3 else TupleCons([])
+            opened.line, opened.column = number, line.start(group) - line_start + 1
+            stack.append(_Open(opened, key))
+            continue
+        if line[5] is not None:
+            value = _inline_tuple(data, line.start(5), line.end(5), number, line_start)
+        else:
+            value = _inline_value(line, 6, number, line_start)
+        if value is None or not _add_item(frame, key, value, bool(line[9])):
+            return None
+    return None
+
+
+# A heredoc (`<<ID` ... `ID`, policies are often written so) is read here when its text is
+# ASCII, holds no `%`, no `$` but those of `${a.b}` interpolations and not its identifier
+# (which could end it early), and its closing line ends with a line break: then its lines are
+# literal text, as tree-sitter reads them.
+_HEREDOC_OPENING = re.compile(rb"<<([A-Za-z_][A-Za-z0-9_-]*+)[ \t]*+\n")
+_HEREDOC_CLOSINGS: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _heredoc_value(data: bytes, start: int, number: int, line_start: int) -> tuple[Node, int, int] | None:
+    """`_nested_value` for a heredoc starting at `start` (its `<<`)."""
+    opening = _HEREDOC_OPENING.match(data, start)
+    if opening is None:
+        return None
+    identifier = opening[1]
+    closing_pattern = _HEREDOC_CLOSINGS.get(identifier)
+    if closing_pattern is None:
+        if len(_HEREDOC_CLOSINGS) > 100:
+            _HEREDOC_CLOSINGS.clear()
+        closing_pattern = _HEREDOC_CLOSINGS[identifier] = re.compile(rb"^[ \t]*+(" + identifier + rb")[ \t]*+\n", re.M)  # (tree-sitter wants the line break)
+    content_start = opening.end()
+    closing = closing_pattern.search(data, content_start)
+    if closing is None:
+        return None
+    content = data[content_start : closing.start()]
+    if identifier in content or not content.isascii() or b"%" in content or b"\x00" in content:
+        return None
+    parts: list[Any] = []
+    cursor = 0
+    line = number + 1
+    line_offset = 0  # where `line` starts in `content`
+    for interpolation in _INTERPOLATION.finditer(content):
+        if interpolation.start() > cursor:
+            parts.append(content[cursor : interpolation.start()].decode("ascii"))
+        line += content.count(b"\n", line_offset, interpolation.start())
+        line_offset = content.rfind(b"\n", 0, interpolation.start()) + 1
+        traversal = interpolation[1]
+        if traversal.split(b".", 1)[0] in _NOT_NAMES:
+            return None
+        leaf = _leaf(None, None, traversal, line, interpolation.start(1) - line_offset + 1)
+        if leaf is None:
+            return None
+        parts.append(leaf)
+        cursor = interpolation.end()
+    if content.count(b"$") != sum(1 for part in parts if not isinstance(part, str)):
+        return None  # a `$` outside `${a.b}`
+    if cursor < len(content):
+        parts.append(content[cursor:].decode("ascii"))
+    last_line = number + 1 + content.count(b"\n")
+    pos = (number, start - line_start + 1, last_line, closing.end(1) - closing.start() + 1)
+    return Template(parts, (number + 1, 1)).at(pos), last_line, closing.end()
+
+
+def _add_item(frame: _Open, key: Node | None, value: Node, comma: bool) -> bool:
+    """Adds an element to the object or tuple of `frame`; False where tree-sitter would not
+    read it so (a tuple item after one without a comma)."""
+    if key is not None:
+        frame.items.append((key, value))
+        return True
+    if frame.comma_due:
+        return False
+    frame.items.append(value)
+    frame.comma_due = not comma
+    return True
 
 
 def _parse_pending(path: str, data: bytes, pending: list[_Pending]) -> bool:
