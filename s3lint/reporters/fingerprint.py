@@ -233,17 +233,17 @@ LINE_REFERENCE_TEXT = (
 
 def _either_case(word: str) -> str:
     """`word` as a pattern that matches what it matches with IGNORECASE, without the flag:
-    each letter as the class of every character IGNORECASE takes for it (`s` is also `ſ`,
-    `i` also `ı` and `İ`), found by asking the engine itself."""
+    each letter as the class of every character IGNORECASE takes for it (a test checks each
+    against the whole of Unicode)."""
     pattern = ""
     for letter in word:
-        same = [chr(code) for code in _CASE_CANDIDATES if re.fullmatch(letter, chr(code), re.IGNORECASE)]
-        pattern += "[" + "".join(same) + "]"
+        same = {letter.lower(), letter.upper(), *_IGNORECASE_ALSO.get(letter, "")}
+        pattern += "[" + "".join(sorted(same)) + "]"
     return pattern
 
 
-# the only characters outside ASCII that IGNORECASE folds onto an ASCII letter
-_CASE_CANDIDATES = [*range(128), 0x130, 0x131, 0x17F, 0x212A]
+# The characters outside ASCII that IGNORECASE also takes for an ASCII letter
+_IGNORECASE_ALSO = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
 
 # LINE_REFERENCE_TEXT, as the engine can search it fast.  Every match starts with l, c or a
 # dot: a pattern that starts with a class of characters, and is not case-insensitive, is
