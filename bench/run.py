@@ -64,6 +64,7 @@ class Measure:
     peak_rss_mb: float = 0.0
     exit_codes: list[int] = field(default_factory=list)
     note: str = ""
+    speed_index: float = 0.0  # `machine_speed` just before the runs: tells slow minutes apart
 
     @property
     def median_wall(self) -> float:
@@ -309,8 +310,8 @@ def render_markdown(cases: list[Case], results: list[Measure], info: dict) -> st
     peers = sorted({m.tool for m in results if m.tool != "s3lint"})
     by = {(m.tool, m.case): m for m in results}
     lines = ["| case | files | " + " | ".join(f"{p} ÷ s3lint" for p in peers) + (" | " if peers else "")
-             + "s3lint wall (median) | files/s | CPU s | peak RSS | " + " | ".join(f"{p} wall" for p in peers) + " |"]
-    lines.append("|" + "---|" * (5 + 2 * len(peers) + 1))
+             + "s3lint wall (median) | files/s | CPU s | peak RSS | speed index | " + " | ".join(f"{p} wall" for p in peers) + " |"]
+    lines.append("|" + "---|" * (6 + 2 * len(peers) + 1))
     for case in cases:
         ours = by.get(("s3lint", case.name))
         if ours is None:
@@ -328,7 +329,7 @@ def render_markdown(cases: list[Case], results: list[Measure], info: dict) -> st
         rate = case.files / ours.median_wall if ours.median_wall > 0 else 0
         cells = [case.name, str(case.files), *ratios,
                  f"{ours.median_wall:.2f} s{_runs(ours)}", f"{rate:,.0f}", f"{ours.median_cpu:.2f}",
-                 f"{ours.peak_rss_mb:.0f} MB", *walls]
+                 f"{ours.peak_rss_mb:.0f} MB", f"{ours.speed_index:.2f} s" if ours.speed_index else "", *walls]
         lines.append("| " + " | ".join(cells) + " |")
     notes = [f"- {m.tool} on {m.case}: {m.note}" for m in results if m.note]
     footer = [
@@ -337,7 +338,7 @@ def render_markdown(cases: list[Case], results: list[Measure], info: dict) -> st
         f"(`python -c pass`: {info['python_start']:.3f} s); "
         f"load average {info['load_before']} before, {info['load_after']} after; "
         f"speed index (a fixed pure-Python loop, lower is faster) {info['speed_before']:.2f} s before, "
-        f"{info['speed_after']:.2f} s after.",
+        f"{info['speed_after']:.2f} s after (and before each case, in its row).",
         "Peers: " + (", ".join(f"{name} {version}" for name, version in info["peer_versions"].items()) or "none found") + ".",
         f"Command: `{info['command']}`",
     ]
@@ -349,10 +350,10 @@ def render_markdown(cases: list[Case], results: list[Measure], info: dict) -> st
 _SPEED_LOOP = "s = 0\nfor i in range(10_000_000):\n    s += i\n"
 
 
-def machine_speed() -> float:
-    """Seconds of one run of `_SPEED_LOOP` (the best of three)."""
+def machine_speed(repeats: int = 3) -> float:
+    """Seconds of one run of `_SPEED_LOOP` (the best of `repeats`)."""
     timings = []
-    for _ in range(3):
+    for _ in range(repeats):
         start = time.perf_counter()
         exec(_SPEED_LOOP, {})  # noqa: S102 - our own constant text
         timings.append(time.perf_counter() - start)
@@ -435,7 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     for case in cases:
         print(f"bench: {case.name} ({case.files} files)", file=sys.stderr)
         runs = args.runs if case.files <= LARGE_TREE else min(args.runs, args.large_runs)
+        speed = machine_speed(repeats=1)
         ours = measure("s3lint", case, s3lint_command(case, args.jobs), runs, args.work_dir, env=s3lint_env)
+        ours.speed_index = round(speed, 2)
         results.append(ours)
         print(f"  s3lint   {ours.median_wall:7.2f} s  cpu {ours.median_cpu:6.2f} s  {ours.peak_rss_mb:5.0f} MB", file=sys.stderr)
         if case.files > args.peer_max_files:

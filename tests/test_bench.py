@@ -65,4 +65,5 @@ def test_the_benchmark_runs_on_a_tiny_tree_and_prints_its_table(tmp_path: Path) 
     ours = [r for r in payload["results"] if r["tool"] == "s3lint"]
     assert len(ours) == 3
     assert all(r["median_wall"] > 0 and r["peak_rss_mb"] > 5 and r["exit_codes"][0] in (0, 1) for r in ours)
+    assert all(r["speed_index"] > 0 for r in ours) and "speed index" in rows[0]  # the machine's speed, per case
     assert payload["cases"][2]["files"] == 40
