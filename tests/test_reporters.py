@@ -414,8 +414,20 @@ def test_a_finding_with_values_of_other_types_is_written_as_json_writes_them(tmp
     assert json_report.render(report) == json.dumps(json_report.build(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def test_a_big_json_report_comes_in_several_pieces(tmp_path: Path) -> None:
-    report = make_report(tmp_path, [finding("S3001", "a.yaml", line) for line in range(1, 1202)])
-    pieces = list(json_report.render_pieces(report))
-    assert len(pieces) == 4  # the head, two batches of 500 findings and the rest with the tail
-    assert json.loads("".join(pieces))["summary"]["problems"] == 1201
+@pytest.mark.parametrize(("count", "pieces"), [(1201, 4), (1000, 4), (500, 3), (499, 2)])
+def test_a_big_json_report_comes_in_several_pieces(tmp_path: Path, count: int, pieces: int) -> None:
+    report = make_report(tmp_path, [finding("S3001", "a.yaml", line) for line in range(1, count + 1)])
+    written = list(json_report.render_pieces(report))
+    assert len(written) == pieces  # the head, a piece a full batch of 500 findings, the rest with the tail
+    assert "".join(written) == json.dumps(json_report.build(report), indent=2, ensure_ascii=False) + "\n"
+    assert json.loads("".join(written))["summary"]["problems"] == count
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=3), max_size=12), st.integers(1, 5))
+def test_texts_joined_in_pieces_are_texts_joined(texts: list[str], size: int) -> None:
+    from s3lint.reporters._json import joined_in_pieces
+
+    pieces = list(joined_in_pieces("[", iter(texts), "]", size))
+    assert "".join(pieces) == "[" + ",".join(texts) + "]"
+    assert len(pieces) == 2 + len(texts) // size

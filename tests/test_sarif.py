@@ -409,3 +409,10 @@ def test_the_line_hasher_keeps_only_the_last_files(tmp_path: Path) -> None:
         assert hasher.get(f"f{number}.yaml", 1) == FileLineHashes(f"a: {number}\n").get(1)
     assert len(hasher._texts) == len(hasher._hashes) == LineHasher.KEPT_FILES
     assert hasher.get("f0.yaml", 1) == first  # read again when asked again
+
+
+@pytest.mark.parametrize("count", [499, 500, 1000, 1001])
+def test_a_log_of_whole_pieces_of_results_is_the_log(tmp_path: Path, count: int) -> None:
+    findings = [Finding("S3001", "m", Location("a.yaml", line, 1), "Site") for line in range(1, count + 1)]
+    report = Report(findings, [], {}, str(tmp_path), files_scanned=1, version="1.2.3")
+    assert sarif.render(report) == json.dumps(sarif.build(report), indent=2, ensure_ascii=False) + "\n"

@@ -172,17 +172,23 @@ def test_generated_configurations_read_by_lines_as_by_tree_sitter(data: bytes) -
     same_as_general_path(data)
 
 
-def test_the_generator_makes_configurations_read_by_lines() -> None:
-    # The property above is only as good as the share of files read by lines, and the
-    # share of those with arguments left to tree-sitter.
+def examples_of(strategy: st.SearchStrategy[bytes], count: int = 300) -> list[bytes]:
+    """`count` examples of `strategy`, to measure what share of them takes each path."""
     examples: list[bytes] = []
 
-    @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(configuration())
+    @settings(max_examples=count, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(strategy)
     def collect(data: bytes) -> None:
         examples.append(data)
 
     collect()
+    return examples
+
+
+def test_the_generator_makes_configurations_read_by_lines() -> None:
+    # The property above is only as good as the share of files read by lines, and the
+    # share of those with arguments left to tree-sitter.
+    examples = examples_of(configuration())
     ranged: list[bytes] = []
     parse_pending = hcl._parse_pending
 

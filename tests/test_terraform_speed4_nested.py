@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from s3lint.loaders.terraform import hcl
 from tests.test_terraform_hcl_fast_paths import HEREDOC_LINES, NAMES, STRING_TEXT, leafish
-from tests.test_terraform_speed3 import by_lines_always, same_as_general_path
+from tests.test_terraform_speed3 import by_lines_always, examples_of, same_as_general_path
 
 USUAL_NAMES = st.sampled_from(["a", "b_2", "x-y", "Effect", "Sid", "aws_s3_bucket", "_u"])
 SOME_NAMES = st.integers(0, 20).flatmap(lambda i: NAMES if i == 0 else USUAL_NAMES)
@@ -150,14 +150,7 @@ def test_nested_values_read_by_lines_as_by_tree_sitter(data: bytes) -> None:
 def test_the_generator_makes_nested_values_read_by_lines() -> None:
     # The property above is only as good as the share of values the line reader reads
     # itself, and the share it leaves to tree-sitter.
-    examples: list[bytes] = []
-
-    @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(configuration())
-    def collect(data: bytes) -> None:
-        examples.append(data)
-
-    collect()
+    examples = examples_of(configuration())
     outcomes: list[bool] = []
     nested_value = hcl._nested_value
 

@@ -17,11 +17,27 @@ from json.encoder import (  # C when the accelerator is there
     c_make_encoder,
     encode_basestring,
 )
+from collections.abc import Iterable, Iterator
 from typing import Any, Callable
 
 _INDENT = "  "
 _FLOAT_REPR = float.__repr__
 _INT_REPR = int.__repr__
+
+
+def joined_in_pieces(head: str, texts: Iterable[str], tail: str, size: int = 500) -> Iterator[str]:
+    """`head + ",".join(texts) + tail`, in pieces of `size` texts: a big report is written out
+    as it is made instead of held whole."""
+    yield head
+    batch: list[str] = []
+    separator = ""
+    for text in texts:
+        batch.append(text)
+        if len(batch) == size:
+            yield separator + ",".join(batch)
+            separator = ","
+            batch = []
+    yield (separator + ",".join(batch) if batch else "") + tail
 
 
 def dumps_indented(value: Any) -> str:

@@ -44,7 +44,7 @@ class FileLineHashes:
     counting equal hashes barring a 64-bit collision.
     """
 
-    __slots__ = ("_stream", "_starts", "_windows", "_hashes", "_occurrence", "_compared")
+    __slots__ = ("_compared", "_hashes", "_occurrence", "_starts", "_stream", "_windows")
 
     def __init__(self, text: str) -> None:
         filtered = _units(text).replace("\r\n", "\n").replace("\r", "\n")

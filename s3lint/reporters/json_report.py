@@ -21,7 +21,7 @@ from s3lint.reporters._common import (
     severity_of,
     suppression_info,
 )
-from s3lint.reporters._json import dumps_indented, encode_basestring
+from s3lint.reporters._json import dumps_indented, encode_basestring, joined_in_pieces
 from s3lint.reporters.fingerprint import finding_fingerprint
 
 SCHEMA_VERSION = 1
@@ -42,21 +42,14 @@ def render_pieces(report: Report) -> Iterator[str]:
         yield text
         return
     head, tail = text.split(_NO_FINDINGS, 1)  # a key: in a string value its quotes are escaped
-    yield head + _FINDINGS_OPEN
     names = {rule_id: encode_basestring(rule_name(report, rule_id)) for rule_id in {f.rule_id for f in findings}}
-    batch: list[str] = []
-    for finding in findings:
-        batch.append(_finding_text(report, finding, names))
-        if len(batch) == _BATCH:
-            yield ",".join(batch) + ","
-            batch = []
-    yield ",".join(batch) + _FINDINGS_CLOSE + tail
+    texts = (_finding_text(report, finding, names) for finding in findings)
+    yield from joined_in_pieces(head + _FINDINGS_OPEN, texts, _FINDINGS_CLOSE + tail)
 
 
 _NO_FINDINGS = '\n  "findings": [],'
 _FINDINGS_OPEN = '\n  "findings": ['
 _FINDINGS_CLOSE = "\n  ],"
-_BATCH = 500  # findings a piece
 
 
 def build(report: Report, findings: list[Finding] | None = None, *, with_findings: bool = True) -> dict[str, Any]:
@@ -140,8 +133,8 @@ def _finding_text(report: Report, finding: Finding, names: dict[str, str]) -> st
     rule_id, certainty, path = finding.rule_id, finding.certainty, finding.loc.path
     message, resource = display(finding.message), display(finding.resource)
     if not (
-        type(rule_id) is str and type(certainty) is str and type(path) is str  # noqa: E721 - not a subclass
-        and type(line) is int and type(column) is int and type(end_line) is int and type(end_column) is int  # noqa: E721
+        type(rule_id) is str and type(certainty) is str and type(path) is str  # not a subclass
+        and type(line) is int and type(column) is int and type(end_line) is int and type(end_column) is int
     ):
         # another type (a bool, a float) is written as json writes it
         text = dumps_indented(_finding(report, finding))

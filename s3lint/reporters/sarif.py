@@ -28,7 +28,7 @@ from s3lint.reporters._common import (
     severity_of,
     suppression_info,
 )
-from s3lint.reporters._json import dumps_indented, encode_basestring
+from s3lint.reporters._json import dumps_indented, encode_basestring, joined_in_pieces
 from s3lint.reporters.fingerprint import (
     FINGERPRINT_KEY,
     LineHasher,
@@ -62,22 +62,15 @@ def render_pieces(report: Report, *, include_suppressed: bool = True) -> Iterato
         yield text
         return
     head, tail = text.split(_NO_RESULTS, 1)  # a key: in a string value its quotes are escaped
-    yield head + _RESULTS_OPEN
     index = _rule_index(report, findings)
     files = _SourceFiles(report.root)
-    batch: list[str] = []
-    for finding in findings:
-        batch.append(_result_text(report, finding, index[finding.rule_id], files))
-        if len(batch) == _BATCH:
-            yield ",".join(batch) + ","
-            batch = []
-    yield ",".join(batch) + _RESULTS_CLOSE + tail
+    texts = (_result_text(report, finding, index[finding.rule_id], files) for finding in findings)
+    yield from joined_in_pieces(head + _RESULTS_OPEN, texts, _RESULTS_CLOSE + tail)
 
 
 _NO_RESULTS = '\n      "results": []'
 _RESULTS_OPEN = '\n      "results": ['
 _RESULTS_CLOSE = "\n      ]"
-_BATCH = 500  # results a piece
 
 
 def _shown(report: Report, include_suppressed: bool) -> list[Finding]:
@@ -207,7 +200,7 @@ _REGION = _indented(
     '          "endLine": %d,\n          "endColumn": %d\n        }\n      }'
 )
 _LOGICAL = _indented(',\n      "logicalLocations": [\n        {\n          "name": %s,\n          "kind": "resource"\n        }\n      ]')
-_FINGERPRINT = _indented('\n    }\n  ],\n  "partialFingerprints": {\n    "%s": %%s' % FINGERPRINT_KEY)
+_FINGERPRINT = _indented('\n    }\n  ],\n  "partialFingerprints": {\n    "' + FINGERPRINT_KEY + '": %s')
 _LINE_HASH = _indented(',\n    "primaryLocationLineHash": %s')
 _PROPERTIES = _indented('\n  },\n  "properties": {\n    "severity": %s,\n    "certainty": %s\n  }')
 _SUPPRESSION = _indented(',\n  "suppressions": [\n    {\n      "kind": %s')
@@ -263,7 +256,7 @@ def _plain_result(result: dict[str, Any]) -> bool:
     texts += [entry["name"] for entry in location.get("logicalLocations", ())]
     texts += [value for suppression in result.get("suppressions", ()) for value in suppression.values()]
     numbers = [result["ruleIndex"], *region.values()]
-    return all(isinstance(text, str) for text in texts) and all(type(number) is int for number in numbers)  # noqa: E721
+    return all(isinstance(text, str) for text in texts) and all(type(number) is int for number in numbers)
 
 
 def _region(finding: Finding) -> tuple[int, int, int, int]:
