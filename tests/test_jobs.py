@@ -277,6 +277,20 @@ def test_shared_work_survives_a_dead_worker() -> None:
     assert results == [-item for item in range(10)]
 
 
+def test_shared_work_hands_the_interpreter_lock_over_often_and_then_as_before() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    with ProcessPoolExecutor(max_workers=1, mp_context=parallel._context()) as pool:
+        parallel.share_work(
+            list(range(6)), send=lambda item: pool.submit(_square_pickled, item), receive=pickle.loads,
+            here=lambda item: seen.append(sys.getswitchinterval()) or item, workers=2,
+        )
+    assert seen and set(seen) == {parallel.SWITCH_INTERVAL} != {before}
+    assert sys.getswitchinterval() == before
+
+
 def _square_pickled(item: int) -> bytes:
     return pickle.dumps(item * item)
 
