@@ -12,17 +12,33 @@ container inside itself, sends the whole value to `json.dumps`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
 from json.encoder import (  # C when the accelerator is there
     c_make_encoder,
     encode_basestring,
 )
-from collections.abc import Iterable, Iterator
 from typing import Any, Callable
 
 _INDENT = "  "
 _FLOAT_REPR = float.__repr__
 _INT_REPR = int.__repr__
+
+
+def with_list_in_pieces(text: str, key: str, depth: int, items: Iterable[str]) -> Iterator[str]:
+    """`text`, a document written by `dumps_indented` in which `key`, `depth` levels in, holds
+    an empty list, with that list holding `items` (each written for its place: a line break
+    and its indentation first), in pieces (see `joined_in_pieces`); without items, `text`."""
+    items = iter(items)
+    first = next(items, None)
+    if first is None:
+        yield text
+        return
+    indent = "\n" + _INDENT * depth
+    empty = indent + encode_basestring(key) + ": []"
+    head, tail = text.split(empty, 1)  # a key: in a string value its quotes are escaped
+    yield from joined_in_pieces(head + empty[:-1], chain((first,), items), indent + "]" + tail)
 
 
 def joined_in_pieces(head: str, texts: Iterable[str], tail: str, size: int = 500) -> Iterator[str]:

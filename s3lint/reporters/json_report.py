@@ -21,7 +21,11 @@ from s3lint.reporters._common import (
     severity_of,
     suppression_info,
 )
-from s3lint.reporters._json import dumps_indented, encode_basestring, joined_in_pieces
+from s3lint.reporters._json import (
+    dumps_indented,
+    encode_basestring,
+    with_list_in_pieces,
+)
 from s3lint.reporters.fingerprint import finding_fingerprint
 
 SCHEMA_VERSION = 1
@@ -33,23 +37,14 @@ def render(report: Report, *, color: bool = False) -> str:
 
 def render_pieces(report: Report) -> Iterator[str]:
     """What `render` returns, in pieces that join into it: a report of 90,000 findings is
-    55 MB of text, written out as it is made instead of held whole (with a dict per finding
-    before that).  The text is `json.dumps(build(report), indent=2, ensure_ascii=False)`:
-    the findings are written by `_finding_text`, the rest of the document by `dumps_indented`."""
+    55 MB of text, written out as it is made instead of held whole.  The text is
+    `json.dumps(build(report), indent=2, ensure_ascii=False)`: the findings are written by
+    `_finding_text` (its fields as `_finding` makes them, without the dict), the rest of the
+    document by `dumps_indented`."""
     findings = all_findings(report)
     text = dumps_indented(build(report, findings, with_findings=False)) + "\n"
-    if not findings:
-        yield text
-        return
-    head, tail = text.split(_NO_FINDINGS, 1)  # a key: in a string value its quotes are escaped
     names = {rule_id: encode_basestring(rule_name(report, rule_id)) for rule_id in {f.rule_id for f in findings}}
-    texts = (_finding_text(report, finding, names) for finding in findings)
-    yield from joined_in_pieces(head + _FINDINGS_OPEN, texts, _FINDINGS_CLOSE + tail)
-
-
-_NO_FINDINGS = '\n  "findings": [],'
-_FINDINGS_OPEN = '\n  "findings": ['
-_FINDINGS_CLOSE = "\n  ],"
+    yield from with_list_in_pieces(text, "findings", 1, (_finding_text(report, finding, names) for finding in findings))
 
 
 def build(report: Report, findings: list[Finding] | None = None, *, with_findings: bool = True) -> dict[str, Any]:

@@ -28,7 +28,11 @@ from s3lint.reporters._common import (
     severity_of,
     suppression_info,
 )
-from s3lint.reporters._json import dumps_indented, encode_basestring, joined_in_pieces
+from s3lint.reporters._json import (
+    dumps_indented,
+    encode_basestring,
+    with_list_in_pieces,
+)
 from s3lint.reporters.fingerprint import (
     FINGERPRINT_KEY,
     LineHasher,
@@ -58,19 +62,10 @@ def render_pieces(report: Report, *, include_suppressed: bool = True) -> Iterato
     ensure_ascii=False)`, the results written by `_result_text`, the rest by `dumps_indented`."""
     findings = _shown(report, include_suppressed)
     text = dumps_indented(build(report, include_suppressed=include_suppressed, with_results=False)) + "\n"
-    if not findings:
-        yield text
-        return
-    head, tail = text.split(_NO_RESULTS, 1)  # a key: in a string value its quotes are escaped
     index = _rule_index(report, findings)
     files = _SourceFiles(report.root)
     texts = (_result_text(report, finding, index[finding.rule_id], files) for finding in findings)
-    yield from joined_in_pieces(head + _RESULTS_OPEN, texts, _RESULTS_CLOSE + tail)
-
-
-_NO_RESULTS = '\n      "results": []'
-_RESULTS_OPEN = '\n      "results": ['
-_RESULTS_CLOSE = "\n      ]"
+    yield from with_list_in_pieces(text, "results", 3, texts)
 
 
 def _shown(report: Report, include_suppressed: bool) -> list[Finding]:
