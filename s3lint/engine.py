@@ -61,8 +61,20 @@ class ScanOptions(Record):
         self.jobs = jobs  # worker processes for loading; None: one per CPU; 1: no pool
 
 
+class CheckPlan(Record):
+    """The rules a scan will run, given to the load so that a pool can run the ones that
+    judge one bucket at a time on each unit as it is loaded (see parallel.check_unit)."""
+
+    __slots__ = ("rule_ids", "context", "debug")
+
+    def __init__(self, rule_ids: list[str], context: Any, debug: bool = False) -> None:
+        self.rule_ids = rule_ids
+        self.context = context
+        self.debug = debug
+
+
 class LoadedScan(Record):
-    __slots__ = ("model", "files_scanned", "texts", "paths", "focus", "workers")
+    __slots__ = ("model", "files_scanned", "texts", "paths", "focus", "workers", "pool_checks")
 
     def __init__(
         self,
@@ -72,6 +84,7 @@ class LoadedScan(Record):
         paths: list[str] | None = None,
         focus: tuple[frozenset[str], tuple[str, ...]] | None = None,
         workers: int = 1,
+        pool_checks: Any = None,
     ) -> None:
         self.model = model
         self.files_scanned = files_scanned
@@ -81,6 +94,9 @@ class LoadedScan(Record):
         # of a Terraform module, read only to link it) are not reported.  None: report all.
         self.focus = focus
         self.workers = workers  # processes the load used: the checks may use as many
+        # What the load's pool found on each unit, with what linking did to the units
+        # (parallel.PoolChecks); None: the load ran no rule.
+        self.pool_checks = pool_checks
 
     def in_focus(self, path: str) -> bool:
         if self.focus is None or path.startswith("<"):
@@ -127,9 +143,11 @@ def load_paths(
     paths: list[str],
     options: ScanOptions,
     progress: Callable[[int, int], None] | None = None,
+    checks: CheckPlan | None = None,
 ) -> LoadedScan:
-    """`progress(done, total)`, if given, is called after each document or Terraform module."""
-    from s3lint.link import link
+    """`progress(done, total)`, if given, is called after each document or Terraform module.
+    `checks`: the rules the scan will run, for a pool to run some on each unit it loads."""
+    from s3lint.link import link_scan
 
     found = discover(paths, options.exclude)
     fragments: list[Fragment] = []
@@ -142,18 +160,29 @@ def load_paths(
         fragments.append(Fragment(notes=list(found.notes)))
     units = [(DOCUMENT, path) for path in found.documents]
     units += [(TERRAFORM_MODULE, folder) for folder in found.terraform_modules]
+    plan = pool_checks = None
     with paused_gc():
         workers = worker_count(options.jobs, len(units))
         if workers > 1:
-            from s3lint.parallel import load_in_pool
+            from s3lint.parallel import PoolChecks, load_in_pool, precheck_plan
 
-            loaded_units = load_in_pool(units, options, workers, progress)
+            plan = precheck_plan(checks)
+            pooled = load_in_pool(units, options, workers, progress, plan)
+            loaded_units = [loaded for loaded, _ in pooled]
         else:
             loaded_units = _load_here(units, options, progress)
+        first_unit = len(fragments)  # the fragments before it hold no bucket and no attachment
         for fragment, unit_texts in loaded_units:
             fragments.append(fragment)
             texts.update(unit_texts)
-        model = link(fragments)
+        model, disturbed = link_scan(fragments)
+        if plan is not None:
+            pool_checks = PoolChecks(
+                plan.rule_ids,
+                [found for _, found in pooled],
+                [len(fragment.buckets) for fragment, _ in loaded_units],
+                {index - first_unit for index in disturbed},
+            )
     paths_read = [display_path(p, options.root) for p in found.documents]
     for folder in found.terraform_modules:
         paths_read.extend(display_path(p, options.root) for p in _terraform_files(folder))
@@ -164,6 +193,7 @@ def load_paths(
         paths=sorted(paths_read),
         focus=_focus(paths, options.root),
         workers=workers,
+        pool_checks=pool_checks,
     )
 
 
@@ -428,20 +458,29 @@ def load_terraform_module(folder: str, options: ScanOptions, texts: dict[str, st
 
 
 def run_checks(
-    model: ScanModel, rule_ids: Iterable[str], context: Any, debug: bool = False, workers: int = 1
+    model: ScanModel, rule_ids: Iterable[str], context: Any, debug: bool = False, workers: int = 1,
+    loaded: LoadedScan | None = None,
 ) -> list[Finding]:
     """The findings of the selected rules, in the order of `rule_ids`.  With `workers` > 1
-    the rules run in that many processes (this one included), each on the same model."""
+    the rules run in that many processes (this one included), each on the same model; what
+    the load's pool found already on each unit (`loaded.pool_checks`) is used where it holds."""
     from s3lint.checks import CHECK_MODULES
 
     runnable = [rule_id for rule_id in rule_ids if rule_id in CHECK_MODULES]
     with paused_gc():
-        if workers > 1 and len(runnable) > 1:
+        outcomes: dict[str, RuleOutcome] = {}
+        if loaded is not None and loaded.pool_checks is not None:
+            from s3lint.parallel import prechecked_outcomes
+
+            checked = [rule_id for rule_id in runnable if rule_id in loaded.pool_checks.rule_ids]
+            outcomes = prechecked_outcomes(model, checked, loaded.pool_checks, context, debug)
+        rest = [rule_id for rule_id in runnable if rule_id not in outcomes]
+        if workers > 1 and len(rest) > 1:
             from s3lint.parallel import check_in_pool
 
-            outcomes = check_in_pool(model, runnable, context, debug, workers)
+            outcomes.update(check_in_pool(model, rest, context, debug, workers))
         else:
-            outcomes = {rule_id: run_rule(model, rule_id, context, debug) for rule_id in runnable}
+            outcomes.update((rule_id, run_rule(model, rule_id, context, debug)) for rule_id in rest)
     findings: list[Finding] = []
     for rule_id in runnable:
         found, error = outcomes[rule_id]

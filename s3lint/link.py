@@ -14,9 +14,33 @@ from s3lint.symbols import is_unknown, symbol
 
 
 def link(fragments: Iterable[Fragment]) -> ScanModel:
+    return link_scan(fragments)[0]
+
+
+def link_scan(fragments: Iterable[Fragment]) -> tuple[ScanModel, set[int]]:
+    """The linked model, and the fragments (by index) whose buckets are not what linking each
+    fragment alone (`link_alone`) made of them: an attachment that found its bucket in another
+    fragment puts both in the set, and so does an undeclared bucket that two fragments name
+    in one scope.  What a rule found on the buckets of a fragment linked alone holds for this
+    model too when the fragment is not in the set; when the set is empty, the undeclared
+    buckets are the same too."""
+    return _link(list(fragments), keep_fragments=False)
+
+
+def link_alone(fragment: Fragment) -> ScanModel:
+    """One fragment linked on its own, the fragment itself left as it was: a bucket that
+    takes an attachment is a copy in the model (a worker checks a unit's buckets this way
+    right after loading it, before the whole scan is linked)."""
+    return _link([fragment], keep_fragments=True)[0]
+
+
+def _link(fragments: list[Fragment], keep_fragments: bool) -> tuple[ScanModel, set[int]]:
     model = ScanModel()
     attachments: list[Attachment] = []
-    for fragment in fragments:
+    tracked = len(fragments) > 1  # whether attachments stay in their own fragment (`disturbed`)
+    home: dict[int, int] = {}  # id of a bucket -> the index of its fragment
+    attachment_homes: list[int] = []
+    for index, fragment in enumerate(fragments):
         model.buckets.extend(fragment.buckets)
         attachments.extend(fragment.attachments)
         model.account_public_access_blocks.extend(fragment.account_public_access_blocks)
@@ -25,6 +49,9 @@ def link(fragments: Iterable[Fragment]) -> ScanModel:
         model.errors.extend(fragment.errors)
         model.notes.extend(fragment.notes)
         model.suppressions.extend(fragment.suppressions)
+        if tracked:
+            home.update((id(bucket), index) for bucket in fragment.buckets)
+            attachment_homes.extend([index] * len(fragment.attachments))
 
     by_address: dict[tuple[str, str], Bucket] = {}
     by_name: dict[str, Bucket] = {}
@@ -35,7 +62,10 @@ def link(fragments: Iterable[Fragment]) -> ScanModel:
     # A bucket outside the scan is shared only within one scope: two policy files naming the
     # same bucket are two candidate policies, and one must not hide the other's problems.
     undeclared: dict[tuple[str, str], Bucket] = {}
-    for attachment in attachments:
+    copies: dict[int, Bucket] = {}  # id of a fragment's bucket -> its copy in the model
+    positions = {id(bucket): index for index, bucket in enumerate(model.buckets)} if keep_fragments else {}
+    disturbed: set[int] = set()
+    for number, attachment in enumerate(attachments):
         bucket = _find_bucket(attachment, by_address, by_name)
         if bucket is None:
             if attachment.kind not in ("policy", "access_point", "acl", "grants", "object_acl", "object_encryption"):
@@ -45,8 +75,38 @@ def link(fragments: Iterable[Fragment]) -> ScanModel:
             if bucket is None:
                 bucket = undeclared[key] = _undeclared_bucket(attachment)
                 model.buckets.append(bucket)
+                if tracked:
+                    home[id(bucket)] = attachment_homes[number]
+            elif tracked and home[id(bucket)] != attachment_homes[number]:
+                disturbed.update((home[id(bucket)], attachment_homes[number]))  # one scope, two fragments
+        elif tracked and home[id(bucket)] != attachment_homes[number]:
+            disturbed.update((home[id(bucket)], attachment_homes[number]))
+        elif keep_fragments:
+            bucket = _own_copy(bucket, model, copies, positions)
         _apply(bucket, attachment)
-    return model
+    return model, disturbed
+
+
+def _own_copy(bucket: Bucket, model: ScanModel, copies: dict[int, Bucket], positions: dict[int, int]) -> Bucket:
+    """The model's copy of a fragment's bucket, made the first time it takes an attachment."""
+    copy = copies.get(id(bucket))
+    if copy is None:
+        copy = copies[id(bucket)] = copy_bucket(bucket)
+        model.buckets[positions[id(bucket)]] = copy
+    return copy
+
+
+def copy_bucket(bucket: Bucket) -> Bucket:
+    """A shallow copy whose lists of attached settings are its own."""
+    copy = Bucket.__new__(Bucket)
+    for name in Bucket.__slots__:
+        setattr(copy, name, getattr(bucket, name))
+    for name in _ATTACHED_LISTS:
+        setattr(copy, name, list(getattr(bucket, name)))
+    return copy
+
+
+_ATTACHED_LISTS = ("grants", "policies", "access_points", "object_acls", "object_encryptions")
 
 
 def _ref_key(attachment: Attachment) -> str:

@@ -7,15 +7,22 @@ result back in the order of the units, so that linking, and so the report, is th
 a load in one process.  Workers are forked: they start in a few milliseconds and inherit
 every imported module (without fork, `engine.worker_count` keeps the load here).
 
-Checking: after linking, the rules that judge one bucket at a time run on consecutive
-shares of the buckets, handed out the same way to forked workers (which inherit the linked
-model instead of receiving it, and send back only their findings) and to this process,
-which first runs the rules that need the whole model.  Each rule's findings on the shares
-are put end to end, in the order of the buckets.
+Checking while loading: the rules that judge one bucket at a time also run on each unit as
+soon as it is loaded, on the unit linked alone (`check_unit`), wherever it was loaded; only
+their findings travel.  Once the scan is linked, `prechecked_outcomes` puts them end to end
+in the order of the buckets, and runs a rule again here on the few units whose buckets
+linking the whole scan changed (a policy file naming a template's bucket) or whose findings
+depend on account-level settings set elsewhere.  So no process copies the linked model to
+check it, and the checks are shared out as evenly as the loading.
+
+Checking after linking (`check_in_pool`, for the rules left): the rules that judge one
+bucket at a time run on consecutive shares of the buckets, handed out the same way to forked
+workers (which inherit the linked model instead of receiving it, and send back only their
+findings) and to this process, which first runs the rules that need the whole model.  Each
+rule's findings on the shares are put end to end, in the order of the buckets.
 
 Imported only when a scan is large enough to use the pool.
 """
-
 from __future__ import annotations
 
 import gc
@@ -24,14 +31,33 @@ import os
 import pickle
 import sys
 from concurrent.futures import Future
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
-from s3lint.engine import DOCUMENT, TERRAFORM_MODULE, RuleOutcome, ScanOptions, Unit, load_unit, run_rule
-from s3lint.model import Fragment, ScanModel, Value
+from s3lint.engine import DOCUMENT, TERRAFORM_MODULE, CheckPlan, RuleOutcome, ScanOptions, Unit, load_unit, run_rule
+from s3lint.model import Finding, Fragment, ScanModel, Value
+from s3lint.records import Record
 from s3lint.source import Location, LStr
 from s3lint.symbols import NO_VALUE
 
 Loaded = tuple[Fragment, dict[str, str]]
+# What the per-bucket rules found on one unit linked alone: by rule, (on its own buckets, on
+# the buckets its attachments name but no file declares, the rule's internal error), a rule
+# that found nothing left out; and the rules that read the account's Block Public Access
+# settings.  None stands for a unit without buckets.
+Found = tuple[Sequence[Finding], Sequence[Finding], "str | None"]
+UnitChecks = tuple[dict[str, Found], tuple[str, ...]] | None
+
+
+class PoolChecks(Record):
+    """What the load's pool found on each unit linked alone (see `prechecked_outcomes`)."""
+
+    __slots__ = ("rule_ids", "units", "declared", "disturbed")
+
+    def __init__(self, rule_ids: list[str], units: list[UnitChecks], declared: list[int], disturbed: set[int]) -> None:
+        self.rule_ids = rule_ids  # the rules run on every unit
+        self.units = units  # in the order of the units
+        self.declared = declared  # how many buckets each unit declares: its share of model.buckets, in order
+        self.disturbed = disturbed  # the units whose buckets linking the scan changed (link.link_scan)
 
 
 def load_in_pool(
@@ -39,20 +65,26 @@ def load_in_pool(
     options: ScanOptions,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
-) -> list[Loaded]:
+    checks: CheckPlan | None = None,
+) -> list[tuple[Loaded, UnitChecks]]:
     """`load_unit` for every unit, in `workers` processes (this one and `workers - 1` forked
     workers); results in the order of `units`.  The workers take the costliest chunks of the
-    plan, this process the cheapest: what it loads itself needs no pickling either way."""
+    plan, this process the cheapest: what it loads itself needs no pickling either way.
+
+    With `checks`, the rules of the plan that judge one bucket at a time also run on each
+    unit as it is loaded (`check_unit`): see `prechecked_outcomes` for when what they found
+    stands for the linked model."""
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = plan_chunks([unit_cost(unit) for unit in units], workers)
     done = 0
+    plan = precheck_plan(checks)
 
-    def load_here(chunk: list[int]) -> list[Loaded]:
-        return [load_unit(units[index], options) for index in chunk]
+    def load_here(chunk: list[int]) -> list[tuple[Loaded, UnitChecks]]:
+        return [_load_and_check(units[index], options, plan) for index in chunk]
 
-    def receive(blob: bytes) -> list[Loaded]:
-        loaded: list[Loaded] = _load_all(blob)
+    def receive(blob: bytes) -> list[tuple[Loaded, UnitChecks]]:
+        loaded: list[tuple[Loaded, UnitChecks]] = _load_all(blob)
         # Out of the young generation, which `load_unit` collects after each unit loaded
         # here: it would walk every object of the fragments received.
         gc.freeze()
@@ -65,20 +97,192 @@ def load_in_pool(
             progress(done, len(units))
 
     _import_loaders({kind for kind, _ in units})
+    if plan is not None:
+        _import_checks(plan.rule_ids)
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool:
         per_chunk = share_work(
             chunks,
-            send=lambda chunk: pool.submit(_load_chunk, [units[index] for index in chunk], options),
+            send=lambda chunk: pool.submit(_load_chunk, [units[index] for index in chunk], options, plan),
             receive=receive,
             here=load_here,
             workers=workers,
             finished=count,
         )
-    results: list[Loaded | None] = [None] * len(units)
+    results: list[tuple[Loaded, UnitChecks] | None] = [None] * len(units)
     for chunk, loaded in zip(chunks, per_chunk):
         for index, result in zip(chunk, loaded):
             results[index] = result
     return [result for result in results if result is not None]
+
+
+def precheck_plan(checks: CheckPlan | None) -> CheckPlan | None:
+    """The part of `checks` that can run on each unit alone: the rules that judge one
+    bucket at a time."""
+    if checks is None:
+        return None
+    from s3lint.checks import CHECK_MODULES
+
+    per_bucket = PER_BUCKET_RULES | PER_BUCKET_IF_DOCUMENTS_DISTINCT
+    rule_ids = [rule_id for rule_id in checks.rule_ids if rule_id in per_bucket and rule_id in CHECK_MODULES]
+    return CheckPlan(rule_ids, checks.context, checks.debug) if rule_ids else None
+
+
+def _load_and_check(unit: Unit, options: ScanOptions, plan: CheckPlan | None) -> tuple[Loaded, UnitChecks]:
+    loaded = load_unit(unit, options)
+    return loaded, (check_unit(loaded[0], plan) if plan is not None else None)
+
+
+def check_unit(fragment: Fragment, plan: CheckPlan) -> UnitChecks:
+    """The plan's rules on the fragment linked alone (`link_alone`, which leaves the fragment
+    as it was): on its own buckets, and apart on the buckets that only its attachments name,
+    which the linked model puts after every declared bucket."""
+    from s3lint.caches import forget_buckets
+    from s3lint.link import link_alone
+
+    linked = link_alone(fragment)
+    if not linked.buckets:
+        return None
+    declared = len(fragment.buckets)
+    account = _Watched(linked.account_public_access_blocks)
+    own = _unit_model(linked, linked.buckets[:declared], account)
+    named = _unit_model(linked, linked.buckets[declared:], account) if len(linked.buckets) > declared else None
+    found: dict[str, Found] = {}
+    read_account = []
+    for rule_id in plan.rule_ids:
+        account.read = False
+        on_own, error = run_rule(own, rule_id, plan.context, plan.debug)
+        on_named: list[Finding] = []
+        if named is not None:
+            on_named, named_error = run_rule(named, rule_id, plan.context, plan.debug)
+            error = error or named_error
+        if on_own or on_named or error is not None:
+            # () for none: the same object for every unit, which pickle sends in one byte
+            found[rule_id] = on_own or (), on_named or (), error
+        if account.read:
+            read_account.append(rule_id)
+    forget_buckets()  # this unit's buckets will not be asked about again
+    return found, tuple(read_account)
+
+
+class _Watched(list):  # type: ignore[type-arg]
+    """A unit's account-level Block Public Access settings, noting whether a rule looked at
+    them: what such a rule found must be found again when the scan sets them elsewhere."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, items: list[Any]) -> None:
+        super().__init__(items)
+        self.read = False
+
+    def __iter__(self) -> Any:
+        self.read = True
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.read = True
+        return super().__len__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self.read = True
+        return super().__getitem__(index)
+
+
+def _unit_model(linked: ScanModel, buckets: list[Any], account: list[Any]) -> ScanModel:
+    # no identity policies: S3060 judges them once, on the whole model (prechecked_outcomes)
+    return ScanModel(
+        buckets=buckets,
+        account_public_access_blocks=account,
+        trails=linked.trails,
+        errors=linked.errors,
+        notes=linked.notes,
+        suppressions=linked.suppressions,
+    )
+
+
+def prechecked_outcomes(
+    model: ScanModel, rule_ids: list[str], checks: PoolChecks, context: Any, debug: bool
+) -> dict[str, RuleOutcome]:
+    """What each rule of `rule_ids` (all run on every unit) found on the linked model, from
+    what it found on each unit linked alone.  A per-bucket rule's findings on the model are
+    its findings on each unit's own buckets, in the order of the units, then on the buckets
+    only named (which linking puts last).  A unit's findings stand when linking the scan left
+    its buckets as linking it alone made them (`link_scan`) and, if the scan sets the
+    account's Block Public Access, the rule did not look at the account's settings; else the
+    rule runs again here on that unit's buckets in the linked model (and on every named-only
+    bucket).  Left out, to be run on the whole model: a rule that broke on some unit (what it
+    found before breaking depends on where it broke in one pass), and S3060 when a policy
+    document is shared (see `documents_distinct`)."""
+    account = bool(model.account_public_access_blocks)
+    starts = [0]
+    for count in checks.declared:
+        starts.append(starts[-1] + count)
+    distinct: bool | None = None
+    outcomes: dict[str, RuleOutcome] = {}
+    for rule_id in rule_ids:
+        if rule_id in PER_BUCKET_IF_DOCUMENTS_DISTINCT:
+            if distinct is None:
+                distinct = documents_distinct(model)
+            if not distinct:
+                continue
+        outcome = _prechecked_rule(model, rule_id, checks, starts, account, context, debug)
+        if outcome is not None:
+            outcomes[rule_id] = outcome, None
+    return outcomes
+
+
+def _prechecked_rule(
+    model: ScanModel, rule_id: str, checks: PoolChecks, starts: list[int], account: bool, context: Any, debug: bool
+) -> list[Finding] | None:
+    def again(buckets: list[Any]) -> list[Finding] | None:
+        found, error = run_rule(_share_of(model, buckets), rule_id, context, debug)
+        return None if error is not None else found
+
+    on_own: list[Finding] = []
+    on_named: list[Sequence[Finding]] = []
+    named_hold = not checks.disturbed
+    for index, unit in enumerate(checks.units):
+        if unit is None:
+            continue
+        found, read_account = unit
+        own, named, error = found.get(rule_id, _NOTHING)
+        if error is not None:
+            return None
+        stale_account = account and rule_id in read_account
+        if index in checks.disturbed or stale_account:
+            redone = again(model.buckets[starts[index]:starts[index + 1]])
+            if redone is None:
+                return None
+            own = redone
+        named_hold = named_hold and not stale_account
+        on_own.extend(own)
+        on_named.append(named)
+    if named_hold:
+        on_own.extend(finding for named in on_named for finding in named)
+    else:
+        redone = again(model.buckets[starts[-1]:])
+        if redone is None:
+            return None
+        on_own.extend(redone)
+    if rule_id in PER_BUCKET_IF_DOCUMENTS_DISTINCT:
+        on_identity, error = run_rule(ScanModel(identity_policies=model.identity_policies), rule_id, context, debug)
+        if error is not None:
+            return None
+        on_own.extend(on_identity)
+    return on_own
+
+
+_NOTHING: Found = ((), (), None)
+
+
+def _share_of(model: ScanModel, buckets: list[Any]) -> ScanModel:
+    return ScanModel(
+        buckets=buckets,
+        account_public_access_blocks=model.account_public_access_blocks,
+        trails=model.trails,
+        errors=model.errors,
+        notes=model.notes,
+        suppressions=model.suppressions,
+    )
 
 
 Item = TypeVar("Item")
@@ -246,12 +450,21 @@ def _import_loaders(kinds: set[str]) -> None:
             pass  # the worker that needs it reports the problem for its file
 
 
-def _load_chunk(units: list[Unit], options: ScanOptions) -> bytes:
-    # Each unit is pickled as soon as it is loaded, and its objects freed: a worker then holds
-    # one unit's objects at a time, not a chunk's (24 of the costliest modules are ~100 MB).
+def _import_checks(rule_ids: list[str]) -> None:
+    """Import the rules (and the policy modules they use) once here, before forking."""
+    from s3lint.checks import load_check
+
+    for rule_id in rule_ids:
+        load_check(rule_id)
+
+
+def _load_chunk(units: list[Unit], options: ScanOptions, plan: CheckPlan | None) -> bytes:
+    # Each unit is pickled as soon as it is loaded and checked, and its objects freed: a worker
+    # then holds one unit's objects at a time, not a chunk's (24 of the costliest modules are
+    # ~100 MB).
     buffer = io.BytesIO()
     for unit in units:
-        _dump_into(buffer, load_unit(unit, options))
+        _dump_into(buffer, _load_and_check(unit, options, plan))
     return buffer.getvalue()
 
 
@@ -277,7 +490,8 @@ def _dump_into(buffer: io.BytesIO, result: Any) -> None:
     pickler.dump(result)
 
 
-# Locations, Values and located strings are most of a fragment's objects: rebuilding them from
+# Locations, Values and located strings are most of a fragment's objects (and findings, of
+# what the checks send back): rebuilding them from
 # their fields is faster than pickle's generic path for slotted classes (which builds a dict
 # of each object's slots).  A dispatch table is looked up only for these classes, where a
 # `reducer_override` would be called for every object.  NO_VALUE is compared by identity, so
@@ -286,6 +500,8 @@ _REDUCERS: dict[type, Callable[[Any], Any]] = {
     Location: lambda loc: (Location, (loc.path, loc.line, loc.column, loc.end_line, loc.end_column)),
     Value: lambda value: (Value, (value.value, value.loc, value.explicit)),
     LStr: lambda text: (LStr, (str(text), text.line, text.column)),
+    Finding: lambda found: (Finding, (found.rule_id, found.message, found.loc, found.resource, found.certainty,
+                                      found.severity, found.key, found.suppression)),
     type(NO_VALUE): lambda _: "NO_VALUE",
 }
 
@@ -387,15 +603,14 @@ def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bo
     global _CHECK_JOB
     from concurrent.futures import ProcessPoolExecutor
 
-    from s3lint.checks import load_check
-
-    for rule_id in rule_ids:
-        load_check(rule_id)  # import the rule modules once, before the fork
+    _import_checks(rule_ids)
     by_bucket = PER_BUCKET_RULES
     if PER_BUCKET_IF_DOCUMENTS_DISTINCT.intersection(rule_ids) and documents_distinct(model):
         by_bucket = by_bucket | PER_BUCKET_IF_DOCUMENTS_DISTINCT
     per_bucket = [rule_id for rule_id in rule_ids if rule_id in by_bucket]
     whole = [rule_id for rule_id in rule_ids if rule_id not in by_bucket]
+    if not per_bucket:  # nothing to share out
+        return {rule_id: run_rule(model, rule_id, context, debug) for rule_id in rule_ids}
     shares = share_buckets(bucket_weights(model), SHARES_PER_PROCESS * workers) if per_bucket else []
     last = len(shares) - 1
     outcomes: dict[str, RuleOutcome] = {}

@@ -258,7 +258,7 @@ def _scan_options(settings: Settings, root: str) -> Any:
     )
 
 
-def _load(settings: Settings, root: str) -> Any:
+def _load(settings: Settings, root: str, checks: Any = None) -> Any:
     from s3lint.engine import load_paths
 
     progress = None
@@ -268,7 +268,7 @@ def _load(settings: Settings, root: str) -> Any:
         piped = settings.output is None and not _isatty(sys.stdout)
         progress = progress_for(sys.stderr, report_piped=piped)
     try:
-        return load_paths(settings.paths, _scan_options(settings, root), progress=progress)
+        return load_paths(settings.paths, _scan_options(settings, root), progress=progress, checks=checks)
     finally:
         if progress is not None:
             progress.close()
@@ -284,13 +284,13 @@ def dump(settings: Settings) -> int:
 
 def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom: dict[str, Any] | None = None) -> Report:
     from s3lint.checks import Context
-    from s3lint.engine import error_findings, focus_findings, run_checks
+    from s3lint.engine import CheckPlan, error_findings, focus_findings, run_checks
     from s3lint.report import Report, finding_order
 
     root = os.getcwd()
-    loaded = _load(settings, root)
     context = Context(account_ids=frozenset(settings.account_ids), strict=settings.strict)
-    findings = run_checks(loaded.model, selected, context, debug=settings.debug, workers=loaded.workers)
+    loaded = _load(settings, root, CheckPlan(selected, context, settings.debug))
+    findings = run_checks(loaded.model, selected, context, debug=settings.debug, workers=loaded.workers, loaded=loaded)
     if custom:
         from s3lint.custom_rules import run_custom_rules
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from s3lint import engine, parallel
-from s3lint.engine import MIN_UNITS_FOR_POOL, ScanOptions, load_paths, worker_count
+from s3lint.engine import MIN_UNITS_FOR_POOL, CheckPlan, ScanOptions, load_paths, run_rule, worker_count
+from s3lint.link import link
+from s3lint.model import ScanModel
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -96,9 +98,9 @@ def test_a_pool_is_used_for_a_large_input_and_progress_reaches_the_end(tree: Pat
     calls: list[int] = []
     real = parallel.load_in_pool
 
-    def spy(units, options, workers, progress=None):  # type: ignore[no-untyped-def]
+    def spy(units, options, workers, progress=None, checks=None):  # type: ignore[no-untyped-def]
         calls.append(workers)
-        return real(units, options, workers, progress)
+        return real(units, options, workers, progress, checks)
 
     monkeypatch.setattr(parallel, "load_in_pool", spy)
     seen: list[tuple[int, int]] = []
@@ -120,7 +122,7 @@ def test_a_small_input_loads_in_this_process(tmp_path: Path, monkeypatch: pytest
 def test_a_dead_worker_costs_time_not_results(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     here = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1))
 
-    def dying_chunk(units, options):  # type: ignore[no-untyped-def]
+    def dying_chunk(units, options, plan):  # type: ignore[no-untyped-def]
         os._exit(3)  # as if killed by the OOM killer
 
     monkeypatch.setattr(parallel, "_load_chunk", dying_chunk)
@@ -362,8 +364,171 @@ def test_a_workers_chunk_is_pickled_unit_by_unit_and_read_back_whole(tree: Path)
     found = engine.discover([str(tree)], [])
     units = [(engine.DOCUMENT, path) for path in found.documents[:5]]
     units += [(engine.TERRAFORM_MODULE, folder) for folder in found.terraform_modules[:3]]
-    blob = parallel._load_chunk(units, options)
+    blob = parallel._load_chunk(units, options, None)
     back = parallel._load_all(blob)
     assert len(back) == len(units)
-    assert repr(back) == repr([engine.load_unit(unit, options) for unit in units])
-    assert parallel._load_all(parallel._load_chunk([], options)) == []
+    assert repr(back) == repr([(engine.load_unit(unit, options), None) for unit in units])
+    assert parallel._load_all(parallel._load_chunk([], options, None)) == []
+
+    plan = engine.CheckPlan(sorted(parallel.PER_BUCKET_RULES), Context())
+    checked = parallel._load_all(parallel._load_chunk(units, options, plan))
+    expected = [(loaded, parallel.check_unit(loaded[0], plan)) for loaded in (engine.load_unit(u, options) for u in units)]
+    assert repr(checked) == repr(expected)
+    assert any(found for _, found in checked)  # findings made the trip
+
+
+# --- the per-bucket rules run on each unit as the pool loads it ---------------------------
+
+
+PER_UNIT = sorted(parallel.PER_BUCKET_RULES | parallel.PER_BUCKET_IF_DOCUMENTS_DISTINCT)
+
+
+def assert_same_findings(found: object, expected: object) -> None:
+    """Findings compared by repr, with the first difference shown (pytest's own diff of two
+    long texts takes minutes)."""
+    left, right = [repr(f) for f in found], [repr(f) for f in expected]  # type: ignore[attr-defined]
+    same = left == right
+    first = next((i for i, (a, b) in enumerate(zip(left, right)) if a != b), min(len(left), len(right)))
+    assert same, f"{len(left)} vs {len(right)} findings, first difference at {first}: {left[first:first + 1]} != {right[first:first + 1]}"
+
+
+def _fixture_units() -> list[engine.Unit]:
+    found = engine.discover([str(FIXTURES)], [])
+    return [(engine.DOCUMENT, path) for path in found.documents] + [
+        (engine.TERRAFORM_MODULE, folder) for folder in found.terraform_modules
+    ]
+
+
+@pytest.mark.parametrize("context", [Context(), STRICT], ids=["default", "strict"])
+def test_each_fixture_unit_checked_alone_gives_what_the_rules_find_on_it(context: Context) -> None:
+    """Every unit of the fixtures as a one-unit scan: what `check_unit` found, put together by
+    `prechecked_outcomes`, is what each rule finds on the linked model (the fixtures include
+    account-level Block Public Access, shared policy documents and undeclared buckets)."""
+    options = ScanOptions(root=str(FIXTURES))
+    plan = CheckPlan(PER_UNIT, context)
+    compared = 0
+    for unit in _fixture_units():
+        fragment, _ = engine.load_unit(unit, options)
+        before = repr(fragment)
+        checked = parallel.check_unit(fragment, plan)
+        assert repr(fragment) == before  # checking a unit leaves its fragment as it was
+        model = link([engine.load_unit(unit, options)[0]])
+        checks = parallel.PoolChecks(PER_UNIT, [checked], [len(fragment.buckets)], set())
+        outcomes = parallel.prechecked_outcomes(model, PER_UNIT, checks, context, False)
+        for rule_id in PER_UNIT:
+            expected, error = run_rule(model, rule_id, context)
+            assert error is None
+            if rule_id in outcomes:
+                assert_same_findings(outcomes[rule_id][0], expected)
+                compared += bool(expected)
+            else:
+                assert rule_id == "S3060" and not parallel.documents_distinct(model)
+    assert compared > 200
+
+
+@pytest.mark.parametrize("context", [Context(), STRICT], ids=["default", "strict"])
+def test_the_fixtures_checked_unit_by_unit_in_a_pool_give_the_findings_of_one_process(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fixtures link across units (policy files naming a template's bucket) and set the
+    account's Block Public Access: the units concerned are checked again on the linked model."""
+    rules = sorted(CHECK_MODULES)
+    here = load_paths([str(FIXTURES)], ScanOptions(root=str(FIXTURES), jobs=1))
+    expected = run_checks(here.model, rules, context, workers=1)
+    monkeypatch.setattr(engine, "MIN_UNITS_FOR_POOL", 2)
+    pooled = load_paths([str(FIXTURES)], ScanOptions(root=str(FIXTURES), jobs=2), checks=CheckPlan(rules, context))
+    assert pooled.pool_checks is not None and pooled.pool_checks.disturbed
+    assert pooled.model.account_public_access_blocks
+    assert_same_findings(run_checks(pooled.model, rules, context, workers=2, loaded=pooled), expected)
+
+
+def test_a_pooled_scan_takes_every_per_bucket_rule_from_the_units(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = sorted(CHECK_MODULES)
+    expected = run_checks(load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1)).model, rules, STRICT)
+    pooled = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=2), checks=CheckPlan(rules, STRICT))
+    assert pooled.pool_checks is not None and pooled.pool_checks.rule_ids == PER_UNIT
+    prechecked = parallel.prechecked_outcomes(pooled.model, PER_UNIT, pooled.pool_checks, STRICT, False)
+    assert sorted(prechecked) == PER_UNIT
+
+    shared_out: list[list[str]] = []
+    real = parallel.check_in_pool
+    monkeypatch.setattr(parallel, "check_in_pool", lambda model, ids, *rest: shared_out.append(ids) or real(model, ids, *rest))
+    assert_same_findings(run_checks(pooled.model, rules, STRICT, workers=2, loaded=pooled), expected)
+    assert shared_out == [[rule_id for rule_id in rules if rule_id not in PER_UNIT]]  # only the whole-model rules
+
+
+def test_account_settings_elsewhere_and_a_policy_in_another_file_are_judged_on_the_linked_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "site.yaml").write_text(
+        "Resources:\n"
+        "  Site:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Properties:\n"
+        "      BucketName: the-site\n"
+        "      AccessControl: PublicRead\n"
+    )
+    (tmp_path / "site-policy.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",\n'
+        ' "Action": "s3:GetObject", "Resource": "arn:aws:s3:::the-site/*"}]}\n'
+    )
+    (tmp_path / "account").mkdir()
+    (tmp_path / "account" / "main.tf").write_text(
+        'resource "aws_s3_account_public_access_block" "this" {\n'
+        "  block_public_acls       = true\n"
+        "  ignore_public_acls      = true\n"
+        "  block_public_policy     = true\n"
+        "  restrict_public_buckets = true\n"
+        "}\n"
+    )
+    rules = sorted(CHECK_MODULES)
+    expected = run_checks(load_paths([str(tmp_path)], ScanOptions(root=str(tmp_path), jobs=1)).model, rules, STRICT)
+    monkeypatch.setattr(engine, "MIN_UNITS_FOR_POOL", 2)
+    pooled = load_paths([str(tmp_path)], ScanOptions(root=str(tmp_path), jobs=2), checks=CheckPlan(rules, STRICT))
+    checks = pooled.pool_checks
+    assert checks is not None and len(checks.disturbed) == 2  # the template and the policy file
+    # alone, the template's bucket was public by its ACL; the account's settings block that
+    on_template = [unit for unit in checks.units if unit is not None and "S3001" in unit[0]]
+    assert on_template and "S3001" in on_template[0][1]
+    findings = run_checks(pooled.model, rules, STRICT, workers=2, loaded=pooled)
+    assert_same_findings(findings, expected)
+    assert not [f for f in findings if f.rule_id in ("S3001", "S3002")]
+
+
+def test_a_shared_policy_document_leaves_s3060_to_the_whole_model() -> None:
+    from s3lint.model import IdentityPolicy, PolicyDocument
+    from tests.model_builders import bucket, loc, val
+
+    document = PolicyDocument("bucket", "P", loc(30), val("2012-10-17"), [])
+    model = ScanModel(buckets=[bucket("Data", policies=[document])],
+                      identity_policies=[IdentityPolicy("Role", loc(40), document)])
+    checks = parallel.PoolChecks(["S3060", "S3040"], [({}, ())], [1], set())
+    outcomes = parallel.prechecked_outcomes(model, ["S3060", "S3040"], checks, STRICT, False)
+    assert sorted(outcomes) == ["S3040"]
+
+
+def test_a_rule_that_breaks_on_a_unit_runs_again_on_the_whole_model(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from s3lint import checks
+
+    real = checks.load_check
+
+    def broken_s3040(rule_id: str):  # type: ignore[no-untyped-def]
+        if rule_id != "S3040":
+            return real(rule_id)
+
+        def check(model, context):  # type: ignore[no-untyped-def]
+            yield from real(rule_id)(model, context)
+            raise ValueError("boom")
+
+        return check
+
+    monkeypatch.setattr(checks, "load_check", broken_s3040)
+    rules = sorted(CHECK_MODULES)
+    here = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1))
+    expected = run_checks(here.model, rules, STRICT)
+    pooled = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=2), checks=CheckPlan(rules, STRICT))
+    assert any("S3040" in unit[0] and unit[0]["S3040"][2] for unit in pooled.pool_checks.units if unit)
+    findings = run_checks(pooled.model, rules, STRICT, workers=2, loaded=pooled)
+    assert_same_findings(findings, expected)
+    assert [e.message for e in pooled.model.errors] == [e.message for e in here.model.errors]
+    assert any("rule S3040 (ValueError: boom)" in e.message for e in here.model.errors)

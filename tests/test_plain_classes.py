@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from s3lint.budget import DEFAULT_FILE_TIMEOUT
 from s3lint.discovery import Discovered
-from s3lint.engine import DEFAULT_MAX_FILE_SIZE, LoadedScan, ScanOptions
+from s3lint.engine import DEFAULT_MAX_FILE_SIZE, CheckPlan, LoadedScan, ScanOptions
 from s3lint.policy import conditions
 from s3lint.policy.conditions import Operator
 from s3lint.policy.encryption import SseCRequirement
@@ -90,7 +90,8 @@ SPECS: dict[type, tuple[bool, list[tuple[str, Any]]]] = {
                           ("max_file_size", DEFAULT_MAX_FILE_SIZE), ("debug", False),
                           ("file_timeout", DEFAULT_FILE_TIMEOUT), ("jobs", None)]),
     LoadedScan: (False, [("model", REQUIRED), ("files_scanned", REQUIRED), ("texts", REQUIRED), ("paths", LIST),
-                         ("focus", None), ("workers", 1)]),
+                         ("focus", None), ("workers", 1), ("pool_checks", None)]),
+    CheckPlan: (False, [("rule_ids", REQUIRED), ("context", REQUIRED), ("debug", False)]),
     Discovered: (False, [("documents", LIST), ("terraform_modules", LIST), ("missing", LIST),
                          ("skipped", LIST), ("notes", LIST)]),
     Report: (False, [("findings", REQUIRED), ("errors", REQUIRED), ("rules", REQUIRED), ("root", REQUIRED),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from s3lint.loaders.terraform import hcl
@@ -176,6 +176,9 @@ def examples_of(strategy: st.SearchStrategy[bytes], count: int = 300) -> list[by
     """`count` examples of `strategy`, to measure what share of them takes each path."""
     examples: list[bytes] = []
 
+    # A fixed seed: the tests below hold shares of these examples to thresholds, which a
+    # random draw now and then missed.
+    @seed(6)
     @settings(max_examples=count, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(strategy)
     def collect(data: bytes) -> None:

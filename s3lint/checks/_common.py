@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Iterator
 
+from s3lint.caches import bucket_cache
 from s3lint.model import Bucket, ScanModel, Value
 from s3lint.symbols import render
 
@@ -22,7 +22,7 @@ def describe(bucket: Bucket) -> str:
     return f"bucket '{bucket.address}'"
 
 
-@lru_cache(maxsize=1 << 14)
+@bucket_cache(1 << 14)
 def _describe_named(address: str, name: str) -> str:
     # every rule's findings name their buckets: decide each (address, name) pair once
     if render(name) != address and "\ue000" not in name:

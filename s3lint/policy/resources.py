@@ -21,6 +21,7 @@ import re
 from functools import lru_cache
 from typing import Optional, Sequence
 
+from s3lint.caches import bucket_cache
 from s3lint.model import Bucket, PolicyDocument, Statement
 from s3lint.records import FrozenRecord
 from s3lint.symbols import PARTITION, SYMBOL_CLOSE, SYMBOL_OPEN, is_unknown, symbol
@@ -232,7 +233,7 @@ def pattern_coverage(pattern: object, bucket: Bucket) -> Coverage:
     return _text_coverage(str(pattern), str(bucket.arn))
 
 
-@lru_cache(maxsize=1 << 17)
+@bucket_cache(1 << 17)
 def _text_coverage(pattern: str, arn: str) -> Coverage:
     # Every policy rule asks about the same (pattern, bucket) pairs: match each pair once.
     # The rules walk the buckets in the same order one after another, so a cache smaller than

@@ -21,9 +21,9 @@ parameter, an undecidable `Fn::If`, an undocumented condition key) decides it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
+from s3lint.caches import bucket_cache
 from s3lint.model import Bucket, Condition, PolicyDocument, ScanModel, Statement, Value
 from s3lint.policy.actions import all_s3_actions, statement_actions
 from s3lint.policy.conditions import (
@@ -388,7 +388,7 @@ def bucket_arn_text(bucket: Bucket) -> str:
     return f"arn:aws:s3:::{render(identity)}"
 
 
-@lru_cache(maxsize=1 << 14)
+@bucket_cache(1 << 14)
 def _arn_text(identity: str) -> str:
     # every policy rule names the same buckets in its messages: render each identity once
     return f"arn:aws:s3:::{render(identity)}"
