@@ -23,6 +23,7 @@ rule's findings on the shares are put end to end, in the order of the buckets.
 
 Imported only when a scan is large enough to use the pool.
 """
+
 from __future__ import annotations
 
 import gc
