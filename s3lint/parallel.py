@@ -145,8 +145,9 @@ def check_unit(fragment: Fragment, plan: CheckPlan) -> UnitChecks:
         return None
     declared = len(fragment.buckets)
     account = _Watched(linked.account_public_access_blocks)
-    own = _unit_model(linked, linked.buckets[:declared], account)
-    named = _unit_model(linked, linked.buckets[declared:], account) if len(linked.buckets) > declared else None
+    # no identity policies: S3060 judges them once, on the whole model (prechecked_outcomes)
+    own = _share_of(linked, linked.buckets[:declared], account)
+    named = _share_of(linked, linked.buckets[declared:], account) if len(linked.buckets) > declared else None
     found: dict[str, Found] = {}
     read_account = []
     for rule_id in plan.rule_ids:
@@ -186,18 +187,6 @@ class _Watched(list):  # type: ignore[type-arg]
     def __getitem__(self, index: Any) -> Any:
         self.read = True
         return super().__getitem__(index)
-
-
-def _unit_model(linked: ScanModel, buckets: list[Any], account: list[Any]) -> ScanModel:
-    # no identity policies: S3060 judges them once, on the whole model (prechecked_outcomes)
-    return ScanModel(
-        buckets=buckets,
-        account_public_access_blocks=account,
-        trails=linked.trails,
-        errors=linked.errors,
-        notes=linked.notes,
-        suppressions=linked.suppressions,
-    )
 
 
 def prechecked_outcomes(
@@ -275,19 +264,17 @@ def _prechecked_rule(
 _NOTHING: Found = ((), (), None)
 
 
-def _share_of(model: ScanModel, buckets: list[Any]) -> ScanModel:
+def _share_of(model: ScanModel, buckets: list[Any], account: list[Any] | None = None) -> ScanModel:
+    """The model with only these buckets and no identity policies (and, given, these
+    account-level settings)."""
     return ScanModel(
         buckets=buckets,
-        account_public_access_blocks=model.account_public_access_blocks,
+        account_public_access_blocks=model.account_public_access_blocks if account is None else account,
         trails=model.trails,
         errors=model.errors,
         notes=model.notes,
         suppressions=model.suppressions,
     )
-
-
-Item = TypeVar("Item")
-Result = TypeVar("Result")
 
 
 def share_work(
@@ -585,15 +572,10 @@ def documents_distinct(model: ScanModel) -> bool:
 
 def _share_model(model: ScanModel, share: Share, last: bool) -> ScanModel:
     start, end = share
-    return ScanModel(
-        buckets=model.buckets[start:end],
-        account_public_access_blocks=model.account_public_access_blocks,
-        identity_policies=model.identity_policies if last else [],
-        trails=model.trails,
-        errors=model.errors,
-        notes=model.notes,
-        suppressions=model.suppressions,
-    )
+    shared = _share_of(model, model.buckets[start:end])
+    if last:
+        shared.identity_policies = model.identity_policies
+    return shared
 
 
 def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bool, workers: int) -> dict[str, RuleOutcome]:

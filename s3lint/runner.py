@@ -291,6 +291,7 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
     context = Context(account_ids=frozenset(settings.account_ids), strict=settings.strict)
     loaded = _load(settings, root, CheckPlan(selected, context, settings.debug))
     findings = run_checks(loaded.model, selected, context, debug=settings.debug, workers=loaded.workers, loaded=loaded)
+    loaded.pool_checks = None  # what the pool found is in `findings` now: free the rest
     if custom:
         from s3lint.custom_rules import run_custom_rules
 

@@ -192,7 +192,8 @@ def test_rules_run_in_workers_give_the_same_findings_in_the_same_order(tree: Pat
     assert repr(pooled) == repr(here)
 
 
-def test_a_rule_that_breaks_in_a_worker_is_reported_like_one_that_breaks_here(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def break_s3040(monkeypatch: pytest.MonkeyPatch) -> None:
+    """S3040 finds what it finds, then raises: as a rule with a bug would."""
     from s3lint import checks
 
     real = checks.load_check
@@ -208,6 +209,10 @@ def test_a_rule_that_breaks_in_a_worker_is_reported_like_one_that_breaks_here(tr
         return check
 
     monkeypatch.setattr(checks, "load_check", broken_s3040)
+
+
+def test_a_rule_that_breaks_in_a_worker_is_reported_like_one_that_breaks_here(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    break_s3040(monkeypatch)
     rules = sorted(CHECK_MODULES)
     results = []
     for workers in (1, 2):
@@ -508,21 +513,7 @@ def test_a_shared_policy_document_leaves_s3060_to_the_whole_model() -> None:
 
 
 def test_a_rule_that_breaks_on_a_unit_runs_again_on_the_whole_model(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from s3lint import checks
-
-    real = checks.load_check
-
-    def broken_s3040(rule_id: str):  # type: ignore[no-untyped-def]
-        if rule_id != "S3040":
-            return real(rule_id)
-
-        def check(model, context):  # type: ignore[no-untyped-def]
-            yield from real(rule_id)(model, context)
-            raise ValueError("boom")
-
-        return check
-
-    monkeypatch.setattr(checks, "load_check", broken_s3040)
+    break_s3040(monkeypatch)
     rules = sorted(CHECK_MODULES)
     here = load_paths([str(tree)], ScanOptions(root=str(tree), jobs=1))
     expected = run_checks(here.model, rules, STRICT)
