@@ -493,13 +493,15 @@ def run_checks(
 RuleOutcome = tuple[list[Finding], "str | None"]  # the rule's findings, and its internal error
 
 
-def run_rule(model: ScanModel, rule_id: str, context: Any, debug: bool = False) -> RuleOutcome:
-    """One rule's findings; a broken rule keeps what it found and must not hide the others."""
-    from s3lint.checks import load_check
+def run_rule(model: ScanModel, rule_id: str, context: Any, debug: bool = False, part: int | None = None) -> RuleOutcome:
+    """One rule's findings (`part`: only those of its pass of that index, see
+    `checks.load_passes`); a broken rule keeps what it found and must not hide the others."""
+    from s3lint.checks import load_check, load_passes
 
     found: list[Finding] = []
     try:
-        found.extend(load_check(rule_id)(model, context))
+        check = load_check(rule_id) if part is None else load_passes(rule_id)[part]
+        found.extend(check(model, context))
     except Exception as error:  # noqa: BLE001 - reported to the user as an internal error
         detail = _traceback() if debug else f"{type(error).__name__}: {error}"
         return found, f"internal error in rule {rule_id} ({detail.strip()}); please report it"

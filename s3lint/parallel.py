@@ -41,10 +41,11 @@ from s3lint.source import Location, LStr
 from s3lint.symbols import NO_VALUE
 
 Loaded = tuple[Fragment, dict[str, str]]
-# What the per-bucket rules found on one unit linked alone: by rule, (on its own buckets, on
-# the buckets its attachments name but no file declares, the rule's internal error), a rule
-# that found nothing left out; and the rules that read the account's Block Public Access
-# settings.  None stands for a unit without buckets.
+# What the per-bucket rules found on one unit linked alone: by rule (by "rule#pass" for a rule
+# of several passes, see `_parts`), (on its own buckets, on the buckets its attachments name
+# but no file declares, the rule's internal error), a rule that found nothing left out; and
+# the rules that read the account's Block Public Access settings.  None stands for a unit
+# without buckets.
 Found = tuple[Sequence[Finding], Sequence[Finding], "str | None"]
 UnitChecks = tuple[dict[str, Found], tuple[str, ...]] | None
 
@@ -123,7 +124,7 @@ def precheck_plan(checks: CheckPlan | None) -> CheckPlan | None:
         return None
     from s3lint.checks import CHECK_MODULES
 
-    per_bucket = PER_BUCKET_RULES | PER_BUCKET_IF_DOCUMENTS_DISTINCT
+    per_bucket = PER_BUCKET_RULES | PER_BUCKET_IF_DOCUMENTS_DISTINCT | PER_BUCKET_IN_PASSES
     rule_ids = [rule_id for rule_id in checks.rule_ids if rule_id in per_bucket and rule_id in CHECK_MODULES]
     return CheckPlan(rule_ids, checks.context, checks.debug) if rule_ids else None
 
@@ -152,14 +153,15 @@ def check_unit(fragment: Fragment, plan: CheckPlan) -> UnitChecks:
     read_account = []
     for rule_id in plan.rule_ids:
         account.read = False
-        on_own, error = run_rule(own, rule_id, plan.context, plan.debug)
-        on_named: list[Finding] = []
-        if named is not None:
-            on_named, named_error = run_rule(named, rule_id, plan.context, plan.debug)
-            error = error or named_error
-        if on_own or on_named or error is not None:
-            # () for none: the same object for every unit, which pickle sends in one byte
-            found[rule_id] = on_own or (), on_named or (), error
+        for key, part in _parts(rule_id):
+            on_own, error = run_rule(own, rule_id, plan.context, plan.debug, part)
+            on_named: list[Finding] = []
+            if named is not None:
+                on_named, named_error = run_rule(named, rule_id, plan.context, plan.debug, part)
+                error = error or named_error
+            if on_own or on_named or error is not None:
+                # () for none: the same object for every unit, which pickle sends in one byte
+                found[key] = on_own or (), on_named or (), error
         if account.read:
             read_account.append(rule_id)
     forget_buckets()  # this unit's buckets will not be asked about again
@@ -220,11 +222,34 @@ def prechecked_outcomes(
     return outcomes
 
 
+def _parts(rule_id: str) -> list[tuple[str, int | None]]:
+    """How a rule's findings on a unit are kept: (key, pass) for each of its passes, or the
+    rule's id and None for a rule of one pass."""
+    if rule_id not in PER_BUCKET_IN_PASSES:
+        return [(rule_id, None)]
+    from s3lint.checks import load_passes
+
+    return [(f"{rule_id}#{part}", part) for part in range(len(load_passes(rule_id)))]
+
+
 def _prechecked_rule(
     model: ScanModel, rule_id: str, checks: PoolChecks, starts: list[int], account: bool, context: Any, debug: bool
 ) -> list[Finding] | None:
+    findings: list[Finding] = []
+    for key, part in _parts(rule_id):
+        found = _prechecked_part(model, rule_id, key, part, checks, starts, account, context, debug)
+        if found is None:
+            return None
+        findings.extend(found)
+    return findings
+
+
+def _prechecked_part(
+    model: ScanModel, rule_id: str, key: str, part: int | None, checks: PoolChecks, starts: list[int],
+    account: bool, context: Any, debug: bool,
+) -> list[Finding] | None:
     def again(buckets: list[Any]) -> list[Finding] | None:
-        found, error = run_rule(_share_of(model, buckets), rule_id, context, debug)
+        found, error = run_rule(_share_of(model, buckets), rule_id, context, debug, part)
         return None if error is not None else found
 
     on_own: list[Finding] = []
@@ -234,7 +259,7 @@ def _prechecked_rule(
         if unit is None:
             continue
         found, read_account = unit
-        own, named, error = found.get(rule_id, _NOTHING)
+        own, named, error = found.get(key, _NOTHING)
         if error is not None:
             return None
         stale_account = account and rule_id in read_account
@@ -511,6 +536,10 @@ PER_BUCKET_RULES = frozenset({
     "S3001", "S3002", "S3004", "S3005", "S3006", "S3010", "S3012", "S3013", "S3014",
     "S3020", "S3021", "S3040", "S3041", "S3061", "S3070", "S3071",
 })
+# Rules of two passes over the buckets (their buckets, then their access points or uploaded
+# objects), each of which judges the buckets one at a time as above: on each unit the pool
+# runs the passes apart (see `load_passes`), and puts each pass's findings end to end.
+PER_BUCKET_IN_PASSES = frozenset({"S3003", "S3011"})
 # S3060 reads the bucket policies bucket by bucket, then the identity policies, and skips a
 # document it has already judged.  When no policy document is shared (nearly always: a shared
 # one is judged whole, see `documents_distinct`) it never skips, and is per bucket too, with

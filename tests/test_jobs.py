@@ -328,6 +328,30 @@ def test_per_bucket_rules_find_on_the_whole_model_what_they_find_bucket_by_bucke
     assert productive == parallel.PER_BUCKET_RULES | parallel.PER_BUCKET_IF_DOCUMENTS_DISTINCT
 
 
+def test_each_pass_of_a_rule_of_passes_finds_bucket_by_bucket_what_it_finds_on_the_whole_model() -> None:
+    from s3lint.checks import load_passes
+
+    productive: set[tuple[str, int]] = set()
+    for case in _fixture_cases():
+        model = load_paths([str(case)], ScanOptions(root=str(case.parent), jobs=1)).model
+        for rule_id in sorted(parallel.PER_BUCKET_IN_PASSES):
+            passes = load_passes(rule_id)
+            assert len(passes) > 1
+            for context in (STRICT, Context()):
+                whole = list(load_check(rule_id)(model, context))
+                assert repr([f for check in passes for f in check(model, context)]) == repr(whole)
+                for part, check in enumerate(passes):
+                    on_model = list(check(model, context))
+                    one_by_one = [
+                        finding
+                        for index in range(len(model.buckets))
+                        for finding in check(parallel._share_of(model, model.buckets[index:index + 1]), context)
+                    ]
+                    assert repr(one_by_one) == repr(on_model), (rule_id, part, case)
+                    productive.update((rule_id, part) for _ in on_model[:1])
+    assert productive == {(rule_id, part) for rule_id in parallel.PER_BUCKET_IN_PASSES for part in (0, 1)}
+
+
 def test_a_policy_document_shared_by_two_buckets_is_judged_on_the_whole_model() -> None:
     from s3lint.policy.validate import policy_problems
 
@@ -385,7 +409,7 @@ def test_a_workers_chunk_is_pickled_unit_by_unit_and_read_back_whole(tree: Path)
 # --- the per-bucket rules run on each unit as the pool loads it ---------------------------
 
 
-PER_UNIT = sorted(parallel.PER_BUCKET_RULES | parallel.PER_BUCKET_IF_DOCUMENTS_DISTINCT)
+PER_UNIT = sorted(parallel.PER_BUCKET_RULES | parallel.PER_BUCKET_IF_DOCUMENTS_DISTINCT | parallel.PER_BUCKET_IN_PASSES)
 
 
 def assert_same_findings(found: object, expected: object) -> None:

@@ -60,3 +60,10 @@ CheckFunction = Callable[["ScanModel", Context], Iterator["Finding"]]
 def load_check(rule_id: str) -> CheckFunction:
     module = importlib.import_module(f"s3lint.checks.{CHECK_MODULES[rule_id]}")
     return module.check
+
+
+def load_passes(rule_id: str) -> tuple[CheckFunction, ...]:
+    """A rule's passes over the buckets (`PASSES` in its module, for a rule that makes more
+    than one), whose findings end to end are its `check`'s; else its `check` alone."""
+    module = importlib.import_module(f"s3lint.checks.{CHECK_MODULES[rule_id]}")
+    return getattr(module, "PASSES", (module.check,))

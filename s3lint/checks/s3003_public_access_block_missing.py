@@ -21,6 +21,11 @@ RULE_ID = "S3003"
 
 
 def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
+    yield from check_buckets(model, ctx)
+    yield from check_access_points(model, ctx)
+
+
+def check_buckets(model: ScanModel, ctx: Context) -> Iterator[Finding]:
     for bucket in declared_buckets(model):
         block = effective_block(bucket, model)
         settings = list(block.settings.values())
@@ -44,6 +49,9 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                 bucket.address,
                 certainty="possible",
             )
+
+
+def check_access_points(model: ScanModel, ctx: Context) -> Iterator[Finding]:
     for bucket in model.buckets:
         for access_point in bucket.access_points:
             if access_point.public_access_block is None:
@@ -60,6 +68,11 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
                     access_point.address,
                     key=f"access point {access_point.address}",
                 )
+
+
+# Each pass judges the buckets one at a time, in the model's order: a pool runs them apart on
+# every unit as it loads it (parallel.check_unit), and puts each pass's findings end to end.
+PASSES = (check_buckets, check_access_points)
 
 
 def _names(settings: list[EffectiveSetting]) -> str:

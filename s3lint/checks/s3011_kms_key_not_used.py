@@ -21,6 +21,11 @@ def _not_kms(value: object) -> bool:
 
 
 def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
+    yield from check_buckets(model, ctx)
+    yield from check_uploads(model, ctx)
+
+
+def check_buckets(model: ScanModel, ctx: Context) -> Iterator[Finding]:
     for bucket in declared_buckets(model):
         encryption = bucket.encryption
         if encryption is None or not encryption.rules:
@@ -49,7 +54,6 @@ def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
             else:
                 continue
             yield Finding(RULE_ID, message, algorithm.loc, bucket.address, certainty=certainty, key=str(index))
-    yield from _uploaded_objects(model)
 
 
 def _weaker_than_kms(value: object) -> bool:
@@ -58,7 +62,7 @@ def _weaker_than_kms(value: object) -> bool:
     return value is not None and not _is_kms(value)
 
 
-def _uploaded_objects(model: ScanModel) -> Iterator[Finding]:
+def check_uploads(model: ScanModel, ctx: Context) -> Iterator[Finding]:
     # Also for a bucket outside the scan: an object that asks for SSE-S3 gets SSE-S3 whatever
     # the bucket's default encryption is.
     for bucket in model.buckets:
@@ -80,3 +84,8 @@ def _uploaded_objects(model: ScanModel) -> Iterator[Finding]:
                 certainty=certainty,
                 key="object",
             )
+
+
+# Each pass judges the buckets one at a time, in the model's order: a pool runs them apart on
+# every unit as it loads it (parallel.check_unit), and puts each pass's findings end to end.
+PASSES = (check_buckets, check_uploads)
