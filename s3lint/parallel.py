@@ -67,20 +67,19 @@ def load_in_pool(
     options: ScanOptions,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
-    checks: CheckPlan | None = None,
+    plan: CheckPlan | None = None,
 ) -> list[tuple[Loaded, UnitChecks]]:
     """`load_unit` for every unit, in `workers` processes (this one and `workers - 1` forked
     workers); results in the order of `units`.  The workers take the costliest chunks of the
     plan, this process the cheapest: what it loads itself needs no pickling either way.
 
-    With `checks`, the rules of the plan that judge one bucket at a time also run on each
-    unit as it is loaded (`check_unit`): see `prechecked_outcomes` for when what they found
-    stands for the linked model."""
+    With `plan` (rules that judge one bucket at a time, see `precheck_plan`), they also run
+    on each unit as it is loaded (`check_unit`): see `prechecked_outcomes` for when what they
+    found stands for the linked model."""
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = plan_chunks([unit_cost(unit) for unit in units], workers)
     done = 0
-    plan = precheck_plan(checks)
 
     def load_here(chunk: list[int]) -> list[tuple[Loaded, UnitChecks]]:
         return [_load_and_check(units[index], options, plan) for index in chunk]
@@ -302,6 +301,10 @@ def _share_of(model: ScanModel, buckets: list[Any], account: list[Any] | None = 
     )
 
 
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
 def share_work(
     items: list[Item],
     send: Callable[[Item], Future[bytes]],
@@ -503,10 +506,9 @@ def _dump_into(buffer: io.BytesIO, result: Any) -> None:
     pickler.dump(result)
 
 
-# Locations, Values and located strings are most of a fragment's objects (and findings, of
-# what the checks send back): rebuilding them from
-# their fields is faster than pickle's generic path for slotted classes (which builds a dict
-# of each object's slots).  A dispatch table is looked up only for these classes, where a
+# Locations, Values and located strings are most of a fragment's objects, and findings of
+# what the checks send back: rebuilding them from their fields is faster than pickle's
+# generic path for slotted classes (which builds a dict of each object's slots).  A dispatch table is looked up only for these classes, where a
 # `reducer_override` would be called for every object.  NO_VALUE is compared by identity, so
 # it must come back as the parent's own object.
 _REDUCERS: dict[type, Callable[[Any], Any]] = {
@@ -623,7 +625,7 @@ def check_in_pool(model: ScanModel, rule_ids: list[str], context: Any, debug: bo
     whole = [rule_id for rule_id in rule_ids if rule_id not in by_bucket]
     if not per_bucket:  # nothing to share out
         return {rule_id: run_rule(model, rule_id, context, debug) for rule_id in rule_ids}
-    shares = share_buckets(bucket_weights(model), SHARES_PER_PROCESS * workers) if per_bucket else []
+    shares = share_buckets(bucket_weights(model), SHARES_PER_PROCESS * workers)
     last = len(shares) - 1
     outcomes: dict[str, RuleOutcome] = {}
     _CHECK_JOB = (model, per_bucket, context, debug)

@@ -98,9 +98,9 @@ def test_a_pool_is_used_for_a_large_input_and_progress_reaches_the_end(tree: Pat
     calls: list[int] = []
     real = parallel.load_in_pool
 
-    def spy(units, options, workers, progress=None, checks=None):  # type: ignore[no-untyped-def]
+    def spy(units, options, workers, progress=None, plan=None):  # type: ignore[no-untyped-def]
         calls.append(workers)
-        return real(units, options, workers, progress, checks)
+        return real(units, options, workers, progress, plan)
 
     monkeypatch.setattr(parallel, "load_in_pool", spy)
     seen: list[tuple[int, int]] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from s3lint.records import FrozenRecord
 
@@ -58,12 +58,15 @@ CheckFunction = Callable[["ScanModel", Context], Iterator["Finding"]]
 
 
 def load_check(rule_id: str) -> CheckFunction:
-    module = importlib.import_module(f"s3lint.checks.{CHECK_MODULES[rule_id]}")
-    return module.check
+    return _rule_module(rule_id).check
 
 
 def load_passes(rule_id: str) -> tuple[CheckFunction, ...]:
     """A rule's passes over the buckets (`PASSES` in its module, for a rule that makes more
     than one), whose findings end to end are its `check`'s; else its `check` alone."""
-    module = importlib.import_module(f"s3lint.checks.{CHECK_MODULES[rule_id]}")
+    module = _rule_module(rule_id)
     return getattr(module, "PASSES", (module.check,))
+
+
+def _rule_module(rule_id: str) -> Any:
+    return importlib.import_module(f"s3lint.checks.{CHECK_MODULES[rule_id]}")

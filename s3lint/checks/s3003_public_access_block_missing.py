@@ -21,8 +21,8 @@ RULE_ID = "S3003"
 
 
 def check(model: ScanModel, ctx: Context) -> Iterator[Finding]:
-    yield from check_buckets(model, ctx)
-    yield from check_access_points(model, ctx)
+    for run_pass in PASSES:
+        yield from run_pass(model, ctx)
 
 
 def check_buckets(model: ScanModel, ctx: Context) -> Iterator[Finding]:
