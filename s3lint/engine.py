@@ -237,13 +237,7 @@ def load_unit(unit: Unit, options: ScanOptions) -> tuple[Fragment, dict[str, str
     fragment = _guarded(loader, path, options, texts)
     # The texts are kept for their suppression comments only: an empty text stands for one
     # without any (most files), which saves the memory and a pool's pickling of the text.
-    loaded = fragment, {shown: text if may_hold_suppressions(text) else "" for shown, text in texts.items()}
-    if not gc.isenabled():
-        # See paused_gc: the unit's own cyclic garbage (a Terraform module's evaluator and
-        # syntax trees) is all in the youngest generation, so this frees it at the cost of
-        # one look at what the unit allocated, instead of the collector's repeated full scans.
-        gc.collect(0)
-    return loaded
+    return fragment, {shown: text if may_hold_suppressions(text) else "" for shown, text in texts.items()}
 
 
 def _load_here(
@@ -261,8 +255,9 @@ def _load_here(
 def paused_gc() -> Iterator[None]:
     """Loading and checking allocate millions of objects that mostly stay alive until the
     report: the cyclic collector would rescan them again and again (a quarter of the run
-    time) and find little to free.  Reference counting still frees most garbage, and
-    `load_unit` collects the youngest generation after each unit for the cycles.
+    time) and find little to free.  Reference counting frees the garbage: the loaders leave
+    no reference cycle behind (tests/test_gc.py holds them to that on every fixture), so
+    nothing is left for the collector while it is paused.
 
     On the way out, what is alive is moved out of the collector's sight (`gc.freeze`): the
     objects allocated while it was paused all sit in the youngest generation, and the first

@@ -26,7 +26,6 @@ Imported only when a scan is large enough to use the pool.
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 import pickle
@@ -84,13 +83,6 @@ def load_in_pool(
     def load_here(chunk: list[int]) -> list[tuple[Loaded, UnitChecks]]:
         return [_load_and_check(units[index], options, plan) for index in chunk]
 
-    def receive(blob: bytes) -> list[tuple[Loaded, UnitChecks]]:
-        loaded: list[tuple[Loaded, UnitChecks]] = _load_all(blob)
-        # Out of the young generation, which `load_unit` collects after each unit loaded
-        # here: it would walk every object of the fragments received.
-        gc.freeze()
-        return loaded
-
     def count(chunk: list[int]) -> None:
         nonlocal done
         done += len(chunk)
@@ -104,7 +96,7 @@ def load_in_pool(
         per_chunk = share_work(
             chunks,
             send=lambda chunk: pool.submit(_load_chunk, [units[index] for index in chunk], options, plan),
-            receive=receive,
+            receive=_load_all,
             here=load_here,
             workers=workers,
             finished=count,

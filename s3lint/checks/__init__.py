@@ -7,6 +7,7 @@ catalogue is plain to read.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -69,4 +70,6 @@ def load_passes(rule_id: str) -> tuple[CheckFunction, ...]:
 
 
 def _rule_module(rule_id: str) -> Any:
-    return importlib.import_module(f"s3lint.checks.{CHECK_MODULES[rule_id]}")
+    name = f"s3lint.checks.{CHECK_MODULES[rule_id]}"
+    # a pool checks every unit with every rule: a dictionary look-up, not the import machinery
+    return sys.modules.get(name) or importlib.import_module(name)

@@ -60,16 +60,22 @@ def _load(tree: Any, path: str, fragment: Fragment) -> None:
     resources = list(_planned_resources(tree))
     mapper = Mapper(fragment, path, Evaluator("."))
     instances = [PlanResource(path, resource, changes.get(resource["address"]), configuration) for resource in resources]
-    buckets = [i for i in instances if i.kind == "aws_s3_bucket" and i.mode == "managed"]
-    for instance in buckets:
-        mapper.bucket(instance)
-    by_address = {instance.address: instance for instance in buckets}
-    for instance in instances:
-        handler = HANDLERS.get(instance.kind) if instance.mode == "managed" else None
-        if handler is None:
-            continue
-        instance.link_buckets(by_address)
-        handler(mapper, instance)
+    try:
+        buckets = [i for i in instances if i.kind == "aws_s3_bucket" and i.mode == "managed"]
+        for instance in buckets:
+            mapper.bucket(instance)
+        by_address = {instance.address: instance for instance in buckets}
+        for instance in instances:
+            handler = HANDLERS.get(instance.kind) if instance.mode == "managed" else None
+            if handler is None:
+                continue
+            instance.link_buckets(by_address)
+            handler(mapper, instance)
+    finally:
+        for instance in instances:
+            # a resource and its view point at each other: a reference cycle, which the loads
+            # leave to reference counting alone (see `load_unit`)
+            del instance.plan_view
 
 
 # ---------------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ def _load_tree(fragment: Fragment, root_instance: Any, scope_name: str) -> None:
         fragment.notes.append(f"{scope_name}: the configuration is nested too deeply to read completely")
     except Exception as error:  # noqa: BLE001 - report, keep what was read
         fragment.notes.append(f"{scope_name}: not read completely ({type(error).__name__}: {error})")
+    finally:
+        root_instance.release()
 
 
 def _root_variables(

@@ -730,6 +730,18 @@ def _argument_end(data: bytes, start: int, end: int) -> int:
 def parse_by_lines(path: str, data: bytes) -> ParsedFile | None:
     """`parse_hcl` read line by line, with tree-sitter for the complex arguments only
     (see above); None when the file must be read by `parse_hcl_with_tree_sitter`."""
+    pending: list[_Pending] = []
+    parsed = _read_lines(path, data, pending)
+    if parsed is None:
+        for marker in pending:
+            # the body holding the marker is held by it: a reference cycle, which the loads
+            # leave to reference counting alone (see `load_unit`)
+            marker.attributes = {}
+    return parsed
+
+
+def _read_lines(path: str, data: bytes, pending: list[_Pending]) -> ParsedFile | None:
+    """`parse_by_lines`, which puts in `pending` the argument it leaves to tree-sitter."""
     if b"\r" in data:
         return None
     if (data.count(b"(") + data.count(b"?") + data.count(b"[")) * 1000 > len(data) * MOST_OPERATORS_PER_KB:
@@ -739,7 +751,6 @@ def parse_by_lines(path: str, data: bytes) -> ParsedFile | None:
     stack: list[tuple[Block, dict[str, Any], list[Block]]] = []
     attributes: dict[str, Any] = parsed.attributes
     blocks: list[Block] = parsed.blocks
-    pending: list[_Pending] = []
     simple_line = _SIMPLE_LINE.match
     size = len(data)
     in_ranges = 0  # bytes of the arguments left to tree-sitter

@@ -408,6 +408,18 @@ class ModuleInstance:
     def scope(self) -> Scope:
         return Scope(self)
 
+    def release(self) -> None:
+        """Forget what this instance and its children computed, once the load is done.  The
+        values computed (resource instances, scopes, namespaces) point back at their module,
+        so without this the whole tree would be a reference cycle, left for the cyclic
+        collector; with it, reference counting frees the tree as soon as the load drops it."""
+        children = [child for child in self._children.values() if child is not None]
+        for cache in (self._vars, self._locals, self._outputs, self._expansions, self._children, self._resource_instances):
+            cache.clear()
+        self._busy.clear()
+        for child in children:
+            child.release()
+
     def address(self, local: str) -> str:
         return f"{self.path}.{local}" if self.path else local
 
