@@ -81,6 +81,9 @@ _PREFIXES = st.sampled_from(
     + [f"arn:{p}:s3:::" for p in KNOWN_PARTITIONS]
 )
 _SUFFIXES = st.sampled_from(["", "/*", "/", "*", "/**", "/?", "/a", "?", "/${*}", "/${aws:userid}", SYMBOL_OPEN, "/*/*"])
+# What may follow `ARN/` in a pattern: key prefixes and names, with the characters that matter
+_KEYS = st.lists(st.sampled_from(["reports", "/", "*", "a", ".", ":", "?", "$", "${*}", "${aws:userid}", "\0",
+                                  symbol("param:Prefix"), SYMBOL_OPEN, SYMBOL_CLOSE, "é"]), max_size=4).map("".join)
 
 
 @st.composite
@@ -91,7 +94,8 @@ def _pairs(draw: st.DrawFn) -> tuple[str, str]:
     if draw(st.integers(0, 3)):
         # the bucket's own ARN, or close to it
         prefix = draw(st.one_of(st.just(own_prefix), st.just("arn:aws:s3:::"), _PREFIXES))
-        pattern = prefix + identity + draw(st.one_of(st.sampled_from(["", "/*"]), _SUFFIXES))
+        suffix = st.one_of(st.sampled_from(["", "/*"]), _SUFFIXES, _KEYS.map(lambda key: "/" + key))
+        pattern = prefix + identity + draw(suffix)
     else:
         pattern = draw(_PREFIXES) + draw(_IDENTITIES) + draw(_SUFFIXES)
     return pattern, arn
@@ -116,6 +120,13 @@ def test_own_arn_fast_path_answers_the_common_patterns() -> None:
     assert _own_arn_coverage(f"arn:aws:s3:::{name}", arn) == Coverage(True, False, False)
     assert _own_arn_coverage("arn:aws:s3:::data/*", f"arn:{PARTITION}:s3:::data") == Coverage(False, True, True)
     assert _own_arn_coverage("arn:aws:s3:::data/*", f"arn:{PARTITION}:s3:::da*") is None
+    # a key prefix, a key, every key
+    for pattern in (f"{arn}/reports/*", f"{arn}/index.html", f"arn:aws:s3:::{name}/a/*/b", f"{arn}/**"):
+        assert _own_arn_coverage(pattern, arn) == _general_text_coverage(pattern, arn)
+    assert _own_arn_coverage(f"{arn}/reports/*", arn) == Coverage(False, False, True)
+    assert _own_arn_coverage(f"{arn}/**", arn) == Coverage(False, True, True)
+    for odd in (f"{arn}/a:b", f"{arn}/${{aws:userid}}/*", f"{arn}/?", f"{arn}/{name}", f"{arn}/"):
+        assert _own_arn_coverage(odd, arn) is None
 
 
 # ---------------------------------------------------------------------------------------

@@ -281,7 +281,21 @@ def _own_arn_coverage(pattern: str, arn: str) -> Coverage | None:
         return _BUCKET_ONLY
     if rest == 2 and pattern.endswith("/*"):
         return _OBJECTS_ONLY
-    return None
+    if pattern[len(arn)] != "/" or rest == 1:
+        return None
+    key = pattern[len(arn) + 1 :]
+    if not key.strip("*"):
+        return _OBJECTS_ONLY  # `ARN/**`: every key, as `ARN/*`
+    if _PLAIN_KEY.fullmatch(key) is None:
+        return None
+    # `ARN/reports/*`, `ARN/index.html`: not the bucket, and some objects but not all
+    return _SOME_OBJECTS
+
+
+# A key pattern of plain characters and `*`, without `:` (which an object key chosen for
+# "some object" leaves out), `?`, policy variables or symbols, which the general path weighs.
+_PLAIN_KEY = re.compile(f"[^:?${SYMBOL_OPEN}{SYMBOL_CLOSE}]+")
+_SOME_OBJECTS = Coverage(False, False, True)
 
 
 _NOTHING = Coverage(False, False, False)
