@@ -340,9 +340,9 @@ def _looks_like_ours(text: str) -> bool:
 def load_document(path: str, options: ScanOptions, texts: dict[str, str]) -> Fragment:
     shown = display_path(path, options.root)
     text = read_text(path, options.max_file_size)
+    texts[shown] = text  # for its suppression comments, even when it is not ours: read once
     if not _looks_like_ours(text):
         return Fragment()
-    texts[shown] = text
     merged = Fragment()
     for index, tree in enumerate(_parse_document(text, shown)):
         fragment = _load_tree(tree, shown, text)

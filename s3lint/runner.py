@@ -321,7 +321,7 @@ def scan(settings: Settings, rules: dict[str, Any], selected: list[str], custom:
         override = settings.severity_overrides.get(finding.rule_id)
         rule = rules.get(finding.rule_id)
         finding.severity = override or finding.severity or (rule.severity if rule else "high")
-    findings = [_printable_finding(f) for f in findings]
+    findings = _printable_findings(findings)
     notes = [_printable(note) for note in loaded.model.notes]
     errors = [_printable_error(error) for error in loaded.model.errors]
     if settings.baseline and not settings.write_baseline:
@@ -360,6 +360,14 @@ def _printable(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a surrogate that does not stand for a byte
         return _SURROGATE.sub("\ufffd", text)
+
+
+def _printable_findings(findings: list[Finding]) -> list[Finding]:
+    # one look at all the texts at once: nearly every report has no surrogate at all
+    texts = [text for f in findings for text in (f.message, f.resource, f.key, f.loc.path) if isinstance(text, str)]
+    if not _has_surrogates("".join(texts)):
+        return findings
+    return [_printable_finding(f) for f in findings]
 
 
 def _printable_finding(finding: Finding) -> Finding:

@@ -61,12 +61,22 @@ def read_regular(path: str, max_bytes: int) -> bytes:
             raise UnreadableFile(f"skipped: {kind_of(opened.st_mode)}, not a regular file")
         chunks: list[bytes] = []
         remaining = max_bytes + 1  # one byte more tells a file that grew past the limit
+        # Reads of the size the file says it has, plus one byte: not a megabyte's buffer
+        # for every small file, and a short read that brings all of it ends the reading
+        # without a second read to find the end.  A file that says 0 (/proc) is read a page
+        # at a time.
+        per_read = min(max(opened.st_size + 1, 4096), 1 << 20)
+        read = 0
         while remaining > 0:
-            chunk = os.read(descriptor, min(remaining, 1 << 20))
+            wanted = min(remaining, per_read)
+            chunk = os.read(descriptor, wanted)
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
+            read += len(chunk)
+            if read == opened.st_size and len(chunk) < wanted:
+                break
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
     finally:

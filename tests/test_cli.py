@@ -516,3 +516,21 @@ def test_findings_are_made_printable_only_where_they_hold_surrogates(path: str, 
     error = _printable_error(LoadError(path, message))
     assert (error.path, error.message) == (shown_path, shown_message)
     json.dumps([finding.message, finding.loc.path]).encode("utf-8")  # writable as UTF-8
+
+
+@pytest.mark.parametrize("where", ["message", "resource", "key", "path"])
+def test_a_surrogate_in_one_finding_of_many_is_found(where: str) -> None:
+    from s3lint.model import Finding
+    from s3lint.runner import _printable_findings
+    from s3lint.source import Location
+
+    findings = [Finding("S3001", f"m{n}", Location(f"f{n}.yaml", 1, 1), "B", key="k") for n in range(5)]
+    odd = findings[3]
+    if where == "path":
+        odd.loc = Location("bad\udce9.yaml", 1, 1)
+    else:
+        setattr(odd, where, "bad\udce9")
+    shown = _printable_findings(findings)
+    assert [f.message for f in shown[:3]] == ["m0", "m1", "m2"]
+    assert (shown[3].loc.path if where == "path" else getattr(shown[3], where)) == "bad\ufffd" + (".yaml" if where == "path" else "")
+    assert _printable_findings(findings[:3]) == findings[:3]
