@@ -493,14 +493,26 @@ def run_rule(model: ScanModel, rule_id: str, context: Any, debug: bool = False, 
     `checks.load_passes`); a broken rule keeps what it found and must not hide the others."""
     from s3lint.checks import load_check, load_passes
 
-    found: list[Finding] = []
     try:
         check = load_check(rule_id) if part is None else load_passes(rule_id)[part]
+    except Exception as error:  # noqa: BLE001 - reported to the user as an internal error
+        return [], _internal_error(rule_id, error, debug)
+    return run_check(check, model, rule_id, context, debug)
+
+
+def run_check(check: Any, model: ScanModel, rule_id: str, context: Any, debug: bool = False) -> RuleOutcome:
+    """`run_rule` with the rule's check function (or pass) already looked up."""
+    found: list[Finding] = []
+    try:
         found.extend(check(model, context))
     except Exception as error:  # noqa: BLE001 - reported to the user as an internal error
-        detail = _traceback() if debug else f"{type(error).__name__}: {error}"
-        return found, f"internal error in rule {rule_id} ({detail.strip()}); please report it"
+        return found, _internal_error(rule_id, error, debug)
     return found, None
+
+
+def _internal_error(rule_id: str, error: Exception, debug: bool) -> str:
+    detail = _traceback() if debug else f"{type(error).__name__}: {error}"
+    return f"internal error in rule {rule_id} ({detail.strip()}); please report it"
 
 
 def error_findings(errors: list[LoadError]) -> list[Finding]:

@@ -33,7 +33,7 @@ import sys
 from concurrent.futures import Future
 from typing import Any, Callable, Sequence, TypeVar
 
-from s3lint.engine import DOCUMENT, TERRAFORM_MODULE, CheckPlan, RuleOutcome, ScanOptions, Unit, load_unit, run_rule
+from s3lint.engine import DOCUMENT, TERRAFORM_MODULE, CheckPlan, RuleOutcome, ScanOptions, Unit, load_unit, run_check, run_rule
 from s3lint.model import Finding, Fragment, ScanModel, Value
 from s3lint.records import Record
 from s3lint.source import Location, LStr
@@ -81,7 +81,8 @@ def load_in_pool(
     done = 0
 
     def load_here(chunk: list[int]) -> list[tuple[Loaded, UnitChecks]]:
-        return [_load_and_check(units[index], options, plan) for index in chunk]
+        looked_up = plan_checks(plan) if plan is not None else None
+        return [_load_and_check(units[index], options, plan, looked_up) for index in chunk]
 
     def count(chunk: list[int]) -> None:
         nonlocal done
@@ -120,15 +121,44 @@ def precheck_plan(checks: CheckPlan | None) -> CheckPlan | None:
     return CheckPlan(rule_ids, checks.context, checks.debug) if rule_ids else None
 
 
-def _load_and_check(unit: Unit, options: ScanOptions, plan: CheckPlan | None) -> tuple[Loaded, UnitChecks]:
+# A plan's rules with their check functions looked up: (rule id, [(key, check) for each
+# pass]), the key as `_parts` gives it.  Looked up once per chunk of units, not per unit.
+PlanChecks = list[tuple[str, list[tuple[str, Callable[..., Any]]]]]
+
+
+def plan_checks(plan: CheckPlan) -> PlanChecks:
+    from s3lint.checks import load_check, load_passes
+
+    looked_up: PlanChecks = []
+    for rule_id in plan.rule_ids:
+        keys = [key for key, _ in _parts(rule_id)]
+        try:
+            passes = load_passes(rule_id) if rule_id in PER_BUCKET_IN_PASSES else (load_check(rule_id),)
+        except Exception as error:  # noqa: BLE001 - reported as the rule's internal error on each unit
+            passes = tuple(_raising(error) for _ in keys)
+        looked_up.append((rule_id, list(zip(keys, passes))))
+    return looked_up
+
+
+def _raising(error: Exception) -> Callable[..., Any]:
+    def check(model: ScanModel, context: Any) -> Any:
+        raise error
+
+    return check
+
+
+def _load_and_check(
+    unit: Unit, options: ScanOptions, plan: CheckPlan | None, looked_up: PlanChecks | None = None
+) -> tuple[Loaded, UnitChecks]:
     loaded = load_unit(unit, options)
-    return loaded, (check_unit(loaded[0], plan) if plan is not None else None)
+    return loaded, (check_unit(loaded[0], plan, looked_up) if plan is not None else None)
 
 
-def check_unit(fragment: Fragment, plan: CheckPlan) -> UnitChecks:
+def check_unit(fragment: Fragment, plan: CheckPlan, looked_up: PlanChecks | None = None) -> UnitChecks:
     """The plan's rules on the fragment linked alone (`link_alone`, which leaves the fragment
     as it was): on its own buckets, and apart on the buckets that only its attachments name,
-    which the linked model puts after every declared bucket."""
+    which the linked model puts after every declared bucket.  `looked_up`: `plan_checks(plan)`,
+    when the caller checks several units."""
     from s3lint.caches import forget_buckets
     from s3lint.link import link_alone
 
@@ -142,13 +172,14 @@ def check_unit(fragment: Fragment, plan: CheckPlan) -> UnitChecks:
     named = _share_of(linked, linked.buckets[declared:], account) if len(linked.buckets) > declared else None
     found: dict[str, Found] = {}
     read_account = []
-    for rule_id in plan.rule_ids:
+    context, debug = plan.context, plan.debug
+    for rule_id, passes in plan_checks(plan) if looked_up is None else looked_up:
         account.read = False
-        for key, part in _parts(rule_id):
-            on_own, error = run_rule(own, rule_id, plan.context, plan.debug, part)
+        for key, check in passes:
+            on_own, error = run_check(check, own, rule_id, context, debug)
             on_named: list[Finding] = []
             if named is not None:
-                on_named, named_error = run_rule(named, rule_id, plan.context, plan.debug, part)
+                on_named, named_error = run_check(check, named, rule_id, context, debug)
                 error = error or named_error
             if on_own or on_named or error is not None:
                 # () for none: the same object for every unit, which pickle sends in one byte
@@ -471,8 +502,9 @@ def _load_chunk(units: list[Unit], options: ScanOptions, plan: CheckPlan | None)
     # then holds one unit's objects at a time, not a chunk's (24 of the costliest modules are
     # ~100 MB).
     buffer = io.BytesIO()
+    looked_up = plan_checks(plan) if plan is not None else None
     for unit in units:
-        _dump_into(buffer, _load_and_check(unit, options, plan))
+        _dump_into(buffer, _load_and_check(unit, options, plan, looked_up))
     return buffer.getvalue()
 
 

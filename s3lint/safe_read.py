@@ -37,6 +37,10 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+# Opening never blocks (a pipe swapped in after the stat) nor takes a terminal.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_regular(path: str, max_bytes: int) -> bytes:
     """The bytes of the regular file at `path` (symbolic links followed), at most `max_bytes`.
 
@@ -50,9 +54,8 @@ def read_regular(path: str, max_bytes: int) -> bytes:
         raise UnreadableFile(f"skipped: {kind_of(info.st_mode)}, not a regular file")
     if info.st_size > max_bytes:
         raise UnreadableFile(too_large(info.st_size, max_bytes))
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        descriptor = os.open(path, flags)
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
     try:

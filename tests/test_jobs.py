@@ -455,6 +455,29 @@ def test_each_fixture_unit_checked_alone_gives_what_the_rules_find_on_it(context
     assert compared > 200
 
 
+def test_a_rule_whose_check_cannot_be_found_is_reported_on_a_unit_as_on_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`plan_checks` looks the checks up once per chunk: a lookup that fails is the rule's
+    internal error on each unit, worded as `run_rule` words it."""
+    from s3lint import checks
+
+    real = checks.load_check
+
+    def failing(rule_id: str):  # type: ignore[no-untyped-def]
+        if rule_id == "S3040":
+            raise ImportError("no module named s3040")
+        return real(rule_id)
+
+    monkeypatch.setattr(checks, "load_check", failing)
+    plan = CheckPlan(["S3040", "S3010"], Context())
+    looked_up = parallel.plan_checks(plan)
+    fragment, _ = engine.load_unit((engine.DOCUMENT, str(ROOT / "examples" / "cloudformation" / "public-website.yaml")), ScanOptions(root=str(ROOT)))
+    found, _ = parallel.check_unit(fragment, plan, looked_up)
+    expected = run_rule(link([fragment]), "S3040", Context())
+    assert expected == ([], "internal error in rule S3040 (ImportError: no module named s3040); please report it")
+    assert found["S3040"] == ((), (), expected[1])
+    assert found["S3010"][2] is None
+
+
 @pytest.mark.parametrize("context", [Context(), STRICT], ids=["default", "strict"])
 def test_the_fixtures_checked_unit_by_unit_in_a_pool_give_the_findings_of_one_process(
     context: Context, monkeypatch: pytest.MonkeyPatch
