@@ -49,6 +49,22 @@ def test_the_report_does_not_depend_on_the_number_of_workers(tree: Path, output_
     assert one.stderr == two.stderr
 
 
+@pytest.mark.parametrize("output_format", ["json", "sarif"])
+def test_a_file_name_that_is_not_utf8_is_reported_the_same_by_workers(tree: Path, tmp_path: Path, output_format: str) -> None:
+    """Its findings hold lone surrogates until the report makes them printable, after the
+    pool is done: what a worker sends back keeps them as they are."""
+    import shutil
+
+    copy = tmp_path / "tree"
+    shutil.copytree(tree, copy)
+    with open(os.fsencode(copy / "cloudformation") + b"/caf\xe9.yaml", "wb") as handle:
+        handle.write(b"Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n")
+    one = s3lint("--format", output_format, "--jobs", "1", ".", cwd=copy)
+    two = s3lint("--format", output_format, "--jobs", "2", ".", cwd=copy)
+    assert ("caf\ufffd.yaml" if output_format == "json" else "caf%EF%BF%BD.yaml") in one.stdout
+    assert one.stdout == two.stdout and one.returncode == two.returncode == 1, two.stderr
+
+
 def test_named_files_focus_the_report_the_same_way_with_workers(tree: Path) -> None:
     named = sorted(str(p.relative_to(tree)) for p in (tree / "cloudformation").iterdir())[:2]
     one = s3lint("--format", "json", "--jobs", "1", ".", *named, cwd=tree)
@@ -570,3 +586,4 @@ def test_a_rule_that_breaks_on_a_unit_runs_again_on_the_whole_model(tree: Path, 
     assert_same_findings(findings, expected)
     assert [e.message for e in pooled.model.errors] == [e.message for e in here.model.errors]
     assert any("rule S3040 (ValueError: boom)" in e.message for e in here.model.errors)
+
