@@ -127,6 +127,7 @@ PlanChecks = list[tuple[str, list[tuple[str, Callable[..., Any]]]]]
 
 
 def plan_checks(plan: CheckPlan) -> PlanChecks:
+    """The plan's checks, looked up (a check that cannot be is its rule's internal error)."""
     from s3lint.checks import load_check, load_passes
 
     looked_up: PlanChecks = []

@@ -74,7 +74,7 @@ def _load(tree: Any, path: str, fragment: Fragment) -> None:
     finally:
         for instance in instances:
             # a resource and its view point at each other: a reference cycle, which the loads
-            # leave to reference counting alone (see `load_unit`)
+            # leave to reference counting alone (see `engine.paused_gc`)
             del instance.plan_view
 
 

@@ -735,7 +735,7 @@ def parse_by_lines(path: str, data: bytes) -> ParsedFile | None:
     if parsed is None:
         for marker in pending:
             # the body holding the marker is held by it: a reference cycle, which the loads
-            # leave to reference counting alone (see `load_unit`)
+            # leave to reference counting alone (see `engine.paused_gc`)
             marker.attributes = {}
     return parsed
 
