@@ -179,7 +179,7 @@ def load_paths(
         if plan is not None:
             pool_checks = PoolChecks(
                 plan.rule_ids,
-                [found for _, found in pooled],
+                [checked for _, checked in pooled],
                 [len(fragment.buckets) for fragment, _ in loaded_units],
                 {index - first_unit for index in disturbed},
             )

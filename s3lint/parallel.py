@@ -533,8 +533,9 @@ def _dump_into(buffer: io.BytesIO, result: Any) -> None:
 
 # Locations, Values and located strings are most of a fragment's objects, and findings of
 # what the checks send back: rebuilding them from their fields is faster than pickle's
-# generic path for slotted classes (which builds a dict of each object's slots).  A dispatch table is looked up only for these classes, where a
-# `reducer_override` would be called for every object.  NO_VALUE is compared by identity, so
+# generic path for slotted classes (which builds a dict of each object's slots).  A dispatch
+# table is looked up only for these classes, where a `reducer_override` would be called for
+# every object.  NO_VALUE is compared by identity, so
 # it must come back as the parent's own object.
 _REDUCERS: dict[type, Callable[[Any], Any]] = {
     Location: lambda loc: (Location, (loc.path, loc.line, loc.column, loc.end_line, loc.end_column)),

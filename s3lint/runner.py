@@ -10,6 +10,7 @@ import argparse
 import os
 import re
 import sys
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from s3lint import __version__
@@ -362,17 +363,20 @@ def _printable(text: str) -> str:
         return _SURROGATE.sub("\ufffd", text)
 
 
+# The texts of a finding that end up in a report
+_FINDING_TEXTS = attrgetter("message", "resource", "key", "loc.path")
+
+
 def _printable_findings(findings: list[Finding]) -> list[Finding]:
     # one look at all the texts at once: nearly every report has no surrogate at all
-    texts = [text for f in findings for text in (f.message, f.resource, f.key, f.loc.path) if isinstance(text, str)]
+    texts = [text for f in findings for text in _FINDING_TEXTS(f) if isinstance(text, str)]
     if not _has_surrogates("".join(texts)):
         return findings
     return [_printable_finding(f) for f in findings]
 
 
 def _printable_finding(finding: Finding) -> Finding:
-    texts = (finding.message, finding.resource, finding.key, finding.loc.path)
-    if not any(_has_surrogates(text) for text in texts if isinstance(text, str)):
+    if not any(_has_surrogates(text) for text in _FINDING_TEXTS(finding) if isinstance(text, str)):
         return finding
     from dataclasses import replace
 

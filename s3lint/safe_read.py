@@ -69,7 +69,6 @@ def read_regular(path: str, max_bytes: int) -> bytes:
         # without a second read to find the end.  A file that says 0 (/proc) is read a page
         # at a time.
         per_read = min(max(opened.st_size + 1, 4096), 1 << 20)
-        read = 0
         while remaining > 0:
             wanted = min(remaining, per_read)
             chunk = os.read(descriptor, wanted)
@@ -77,8 +76,7 @@ def read_regular(path: str, max_bytes: int) -> bytes:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
-            read += len(chunk)
-            if read == opened.st_size and len(chunk) < wanted:
+            if max_bytes + 1 - remaining == opened.st_size and len(chunk) < wanted:
                 break
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
