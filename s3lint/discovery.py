@@ -27,7 +27,7 @@ _WORD_CHARACTER = re.compile(r"\w")
 class Discovered(Record):
     """A plain class (see s3lint/records.py): a dataclass costs every run's start-up."""
 
-    __slots__ = ("documents", "terraform_modules", "missing", "skipped", "notes")
+    __slots__ = ("documents", "terraform_modules", "missing", "skipped", "notes", "module_sizes")
 
     def __init__(
         self,
@@ -36,6 +36,7 @@ class Discovered(Record):
         missing: list[str] | None = None,
         skipped: list[tuple[str, str]] | None = None,
         notes: list[str] | None = None,
+        module_sizes: dict[str, int] | None = None,
     ) -> None:
         self.documents: list[str] = [] if documents is None else documents  # JSON/YAML files, sorted
         self.terraform_modules: list[str] = [] if terraform_modules is None else terraform_modules  # module folders, sorted
@@ -44,6 +45,9 @@ class Discovered(Record):
         # folder (a scanned tree must not make s3lint read, or quote, files elsewhere).
         self.skipped: list[tuple[str, str]] = [] if skipped is None else skipped
         self.notes: list[str] = [] if notes is None else notes  # folders not followed, for the user
+        # bytes of Terraform read from each module folder while looking for module calls: what
+        # a pool needs to know to hand out the costliest modules first, without a second look
+        self.module_sizes: dict[str, int] = {} if module_sizes is None else module_sizes
 
 OUTSIDE_LINK = "skipped: a symbolic link to a file outside the scanned folder"
 
@@ -141,7 +145,7 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> Discovered:
         elif is_document_file(name):
             documents.add(os.path.normpath(path))
     result.documents = sorted(documents)
-    result.terraform_modules = sorted(_root_modules(modules))
+    result.terraform_modules = sorted(_root_modules(modules, result.module_sizes))
     return result
 
 
@@ -164,11 +168,12 @@ def _is_link(entry: os.DirEntry) -> bool:
         return True
 
 
-def _root_modules(modules: set[str]) -> set[str]:
+def _root_modules(modules: set[str], sizes: dict[str, int]) -> set[str]:
     """Leave out folders that another scanned folder calls as a local module: they are
-    evaluated through their caller, with its arguments, and reported once."""
+    evaluated through their caller, with its arguments, and reported once.  `sizes` gets the
+    bytes read from each folder."""
     calls = {
-        folder: {os.path.normpath(os.path.join(folder, source)) for source in _local_module_sources(folder)}
+        folder: {os.path.normpath(os.path.join(folder, source)) for source in _local_module_sources(folder, sizes)}
         for folder in modules
     }
     called = set().union(*calls.values()) if calls else set()
@@ -195,8 +200,9 @@ def _reachable(starts: set[str], calls: dict[str, set[str]]) -> set[str]:
     return reached
 
 
-def _local_module_sources(folder: str) -> list[str]:
+def _local_module_sources(folder: str, sizes: dict[str, int]) -> list[str]:
     sources: list[str] = []
+    size = 0
     try:
         names = os.listdir(folder)
     except OSError:
@@ -205,13 +211,16 @@ def _local_module_sources(folder: str) -> list[str]:
         if not is_terraform_file(name):
             continue
         try:  # never open a pipe or device: a named pipe called main.tf would block for ever
-            text = read_regular(os.path.join(folder, name), 5_000_000).decode("utf-8", "replace")
+            data = read_regular(os.path.join(folder, name), 5_000_000)
         except UnreadableFile:
             continue
+        size += len(data)
+        text = data.decode("utf-8", "replace")
         if "source" in text:
             sources.extend(
                 match.group(1)
                 for match in _LOCAL_MODULE_SOURCE.finditer(text)
                 if not (match.start() and _WORD_CHARACTER.match(text, match.start() - 1))
             )
+    sizes[folder] = size
     return sources

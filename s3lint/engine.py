@@ -167,7 +167,7 @@ def load_paths(
             from s3lint.parallel import PoolChecks, load_in_pool, precheck_plan
 
             plan = precheck_plan(checks)
-            pooled = load_in_pool(units, options, workers, progress, plan)
+            pooled = load_in_pool(units, options, workers, progress, plan, found.module_sizes)
             loaded_units = [loaded for loaded, _ in pooled]
         else:
             loaded_units = _load_here(units, options, progress)

@@ -67,17 +67,20 @@ def load_in_pool(
     workers: int,
     progress: Callable[[int, int], None] | None = None,
     plan: CheckPlan | None = None,
+    module_sizes: dict[str, int] | None = None,
 ) -> list[tuple[Loaded, UnitChecks]]:
     """`load_unit` for every unit, in `workers` processes (this one and `workers - 1` forked
     workers); results in the order of `units`.  The workers take the costliest chunks of the
     plan, this process the cheapest: what it loads itself needs no pickling either way.
+    `module_sizes`: the bytes of each module folder's Terraform files, where known
+    (`Discovered.module_sizes`), for `unit_cost`.
 
     With `plan` (rules that judge one bucket at a time, see `precheck_plan`), they also run
     on each unit as it is loaded (`check_unit`): see `prechecked_outcomes` for when what they
     found stands for the linked model."""
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = plan_chunks([unit_cost(unit) for unit in units], workers)
+    chunks = plan_chunks([unit_cost(unit, module_sizes) for unit in units], workers)
     done = 0
 
     def load_here(chunk: list[int]) -> list[tuple[Loaded, UnitChecks]]:
@@ -421,13 +424,16 @@ COST_PER_BYTE = {".tf": 0.9, ".json": 0.2, "": 0.5}
 COST_PER_UNIT = 300.0
 
 
-def unit_cost(unit: Unit) -> float:
-    """What loading a unit will cost, roughly, from the size of its files."""
+def unit_cost(unit: Unit, module_sizes: dict[str, int] | None = None) -> float:
+    """What loading a unit will cost, roughly, from the size of its files (of a module, as
+    `module_sizes` has it, if it has)."""
     kind, path = unit
     try:
         if kind == DOCUMENT:
             per_byte = COST_PER_BYTE[".json"] if path.endswith(".json") else COST_PER_BYTE[""]
             return COST_PER_UNIT + per_byte * os.stat(path).st_size
+        if module_sizes is not None and path in module_sizes:
+            return COST_PER_UNIT + COST_PER_BYTE[".tf"] * module_sizes[path]
         size = 0
         with os.scandir(path) as entries:
             for entry in entries:

@@ -114,9 +114,10 @@ def test_a_pool_is_used_for_a_large_input_and_progress_reaches_the_end(tree: Pat
     calls: list[int] = []
     real = parallel.load_in_pool
 
-    def spy(units, options, workers, progress=None, plan=None):  # type: ignore[no-untyped-def]
+    def spy(units, options, workers, progress=None, plan=None, module_sizes=None):  # type: ignore[no-untyped-def]
         calls.append(workers)
-        return real(units, options, workers, progress, plan)
+        assert module_sizes and all(folder in module_sizes for kind, folder in units if kind == engine.TERRAFORM_MODULE)
+        return real(units, options, workers, progress, plan, module_sizes)
 
     monkeypatch.setattr(parallel, "load_in_pool", spy)
     seen: list[tuple[int, int]] = []
@@ -189,6 +190,22 @@ def test_a_unit_costs_what_its_files_weigh(tmp_path: Path) -> None:
     assert terraform_cost == parallel.COST_PER_UNIT + 10_000 * parallel.COST_PER_BYTE[".tf"]
     assert yaml_cost < terraform_cost
     assert parallel.unit_cost((engine.DOCUMENT, str(tmp_path / "gone.yaml"))) == parallel.COST_PER_UNIT
+
+
+def test_discovery_weighs_the_modules_as_unit_cost_would(tree: Path) -> None:
+    """Discovery reads every module folder's Terraform for module calls: the bytes it read
+    are the modules' weights, and a pool need not look at the files again."""
+    from s3lint.discovery import discover
+
+    found = discover([str(tree)])
+    assert found.terraform_modules and set(found.terraform_modules) <= set(found.module_sizes)
+    for folder in found.terraform_modules:
+        unit = (engine.TERRAFORM_MODULE, folder)
+        assert parallel.unit_cost(unit, found.module_sizes) == parallel.unit_cost(unit)
+    for folder in found.terraform_modules[:3]:
+        weighed = {folder: 1_000_000}  # what it is given, not what the files weigh
+        expected = parallel.COST_PER_UNIT + 1_000_000 * parallel.COST_PER_BYTE[".tf"]
+        assert parallel.unit_cost((engine.TERRAFORM_MODULE, folder), weighed) == expected
 
 
 # --- the rules in the pool -------------------------------------------------------------

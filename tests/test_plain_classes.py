@@ -93,7 +93,7 @@ SPECS: dict[type, tuple[bool, list[tuple[str, Any]]]] = {
                          ("focus", None), ("workers", 1), ("pool_checks", None)]),
     CheckPlan: (False, [("rule_ids", REQUIRED), ("context", REQUIRED), ("debug", False)]),
     Discovered: (False, [("documents", LIST), ("terraform_modules", LIST), ("missing", LIST),
-                         ("skipped", LIST), ("notes", LIST)]),
+                         ("skipped", LIST), ("notes", LIST), ("module_sizes", DICT)]),
     Report: (False, [("findings", REQUIRED), ("errors", REQUIRED), ("rules", REQUIRED), ("root", REQUIRED),
                      ("files_scanned", 0), ("version", ""), ("notes", LIST), ("files", LIST)]),
 }
