@@ -429,20 +429,35 @@ def terraform_module_matters(folder: str, max_size: int) -> bool:
             data = read_regular(path, max_size)
         except UnreadableFile:
             return True  # the loader reports it
-        if any(marker in data for marker in _TERRAFORM_MARKERS):
+        if _names_a_marker(data):
             return True
     return False
 
 
+def _names_a_marker(data: bytes) -> bool:
+    return any(marker in data for marker in _TERRAFORM_MARKERS)
+
+
 def load_terraform_module(folder: str, options: ScanOptions, texts: dict[str, str]) -> Fragment:
     from s3lint.loaders.terraform import load_module
-    from s3lint.suppressions import comment_text
+    from s3lint.safe_read import UnreadableFile, read_regular
+    from s3lint.suppressions import COMMENT_SCAN_BYTES, comment_text_of
 
-    # Their suppression comments, read here rather than in the process that applies them
-    # (with a pool, this runs in a worker): most files have none and send "".
+    # Each file is read once here for two things: its suppression comments, kept here rather
+    # than read again by the process that applies them (with a pool, this runs in a worker;
+    # most files have none and send ""), and whether the folder matters at all
+    # (`terraform_module_matters`, with the same answers).
+    matters = False
     for path in _terraform_files(folder):
-        texts[display_path(path, options.root)] = comment_text(path)
-    if not terraform_module_matters(folder, options.max_file_size):
+        try:
+            data = read_regular(path, max(options.max_file_size, COMMENT_SCAN_BYTES))
+        except UnreadableFile:
+            texts[display_path(path, options.root)] = ""
+            matters = True  # the loader reports it
+            continue
+        texts[display_path(path, options.root)] = comment_text_of(data)
+        matters = matters or len(data) > options.max_file_size or _names_a_marker(data)
+    if not matters:
         return Fragment()
     return load_module(
         folder,

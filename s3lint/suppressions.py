@@ -243,7 +243,7 @@ def _targets(
 # ---------------------------------------------------------------------------------------
 
 
-_MAX_COMMENT_SCAN_BYTES = 16 * 1024 * 1024
+COMMENT_SCAN_BYTES = 16 * 1024 * 1024
 
 
 def _read(path: str, root: str, cache: dict[str, str]) -> str:
@@ -258,8 +258,15 @@ def comment_text(full_path: str) -> str:
     from s3lint.safe_read import UnreadableFile, read_regular
 
     try:  # files that failed to load may be pipes, devices or huge: read only what is safe
-        data = read_regular(full_path, _MAX_COMMENT_SCAN_BYTES)
+        data = read_regular(full_path, COMMENT_SCAN_BYTES)
     except UnreadableFile:
+        return ""
+    return comment_text_of(data)
+
+
+def comment_text_of(data: bytes) -> str:
+    """`comment_text` of a file whose bytes were read already: "" beyond what it reads."""
+    if len(data) > COMMENT_SCAN_BYTES:
         return ""
     # ASCII bytes decode to themselves whatever surrounds them: the word is in the text
     # exactly when it is in the bytes

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from s3lint.engine import ScanOptions, load_paths, terraform_module_matters
+from s3lint.model import Fragment
 
 NETWORK_ONLY = '''resource "aws_vpc" "main" {
   cidr_block = var.cidr
@@ -125,3 +126,56 @@ def test_display_path_follows_the_working_folder(tmp_path: Path, monkeypatch: py
     assert display_path(str(tmp_path / "one" / "a.yaml"), ".") == "a.yaml"
     monkeypatch.chdir(tmp_path)
     assert display_path(str(tmp_path / "one" / "a.yaml"), ".") == "one/a.yaml"  # "." is another folder now
+
+
+@pytest.mark.parametrize("max_file_size", [10_000_000, 40])
+def test_a_module_folder_is_read_once_for_its_comments_and_whether_it_matters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_file_size: int
+) -> None:
+    """`load_terraform_module` keeps each file's suppression comments and decides whether
+    the folder matters from one read: what `comment_text` and `terraform_module_matters`,
+    each reading the files, would say."""
+    from s3lint import engine, safe_read
+    from s3lint.suppressions import comment_text
+
+    cases = {
+        "network": {"main.tf": NETWORK_ONLY},
+        "commented": {"main.tf": NETWORK_ONLY + "# s3lint: ignore[S3040] why\n", "vars.tf": 'variable "x" {}\n'},
+        "bucket": {"a.tf": NETWORK_ONLY, "b.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "b" # s3lint: ignore\n}\n'},
+        "empty": {},
+    }
+    for name, files in cases.items():
+        for file_name, text in files.items():
+            write(tmp_path / name / file_name, text)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "network" / "pipe.tf")  # never opened: not a regular file
+    options = ScanOptions(root=str(tmp_path), jobs=1, max_file_size=max_file_size)
+    reads: list[str] = []
+    read = safe_read.read_regular
+    monkeypatch.setattr(safe_read, "read_regular", lambda path, limit: (reads.append(path), read(path, limit))[1])
+    import s3lint.loaders.terraform as terraform_loader
+
+    monkeypatch.setattr(terraform_loader, "load_module", lambda folder, **_: Fragment(notes=["loaded"]))
+    decided: dict[str, bool] = {}
+    for name in cases:
+        folder = str(tmp_path / name)
+        matters = terraform_module_matters(folder, max_file_size)
+        expected = {engine.display_path(path, str(tmp_path)): comment_text(path) for path in engine._terraform_files(folder)}
+        reads.clear()
+        texts: dict[str, str] = {}
+        fragment = engine.load_terraform_module(folder, options, texts)
+        assert texts == expected
+        assert sorted(reads) == sorted(engine._terraform_files(folder))  # each file once
+        assert fragment.notes == (["loaded"] if matters else [])
+        decided[name] = matters
+    assert decided["bucket"] and not decided["empty"]
+    assert decided["commented"] == (max_file_size == 40)  # too big to judge: read whole
+    assert "s3lint: ignore[S3040]" in texts_of(tmp_path / "commented", options)
+
+
+def texts_of(folder: Path, options: ScanOptions) -> str:
+    from s3lint import engine
+
+    texts: dict[str, str] = {}
+    engine.load_terraform_module(str(folder), options, texts)
+    return "".join(texts.values())
