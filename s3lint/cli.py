@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--rules-dir", action="append", metavar="DIR", help="folder of custom YAML rules (repeatable)")
     add("--max-file-size", type=int, metavar="BYTES", help="skip files larger than this (default: 10 MiB)")
     add("--file-timeout", type=float, metavar="SECONDS", help="skip a file or Terraform module that takes longer than this to read (default: 20; 0: no limit)")
-    add("--jobs", "-j", type=int, metavar="N", help="parallel processes for loading files, running rules and writing a big SARIF log (default: one per CPU; small inputs run in-process)")
+    add("--jobs", "-j", type=int, metavar="N", help="parallel processes for loading files and running rules (default: one per CPU; small inputs run in-process)")
     add("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output (default: auto)")
     add("--no-color", dest="color", action="store_const", const="never", help="same as --color never")
     add("--no-progress", action="store_true", help="never show the progress line (shown only on a terminal, outside CI, for long scans)")

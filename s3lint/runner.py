@@ -413,11 +413,9 @@ def _render(report: Report, settings: Settings) -> str | Iterable[str]:
         settings.color == "auto" and settings.output is None and _isatty(sys.stdout) and "NO_COLOR" not in os.environ
     )
     if settings.format == "sarif":
-        from s3lint.forked import split_count
         from s3lint.reporters.sarif import render_pieces as sarif_pieces
 
-        parts = split_count(settings.jobs, len(report.findings))
-        return sarif_pieces(report, include_suppressed=settings.sarif_suppressed == "include", parts=parts)
+        return sarif_pieces(report, include_suppressed=settings.sarif_suppressed == "include")
     if settings.format == "json":
         from s3lint.reporters.json_report import render_pieces
 

@@ -9,7 +9,7 @@ alerts as well as the upload action does.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,21 +56,15 @@ def render(report: Report, *, color: bool = False, include_suppressed: bool = Tr
     return "".join(render_pieces(report, include_suppressed=include_suppressed))
 
 
-def render_pieces(report: Report, *, include_suppressed: bool = True, parts: int = 1) -> Iterator[str]:
+def render_pieces(report: Report, *, include_suppressed: bool = True) -> Iterator[str]:
     """What `render` returns, in pieces that join into it, so that a big log is written out
     as it is made (see json_report.render_pieces): `json.dumps(build(report), indent=2,
-    ensure_ascii=False)`, the results written by `_result_text`, the rest by `dumps_indented`.
-    With `parts` > 1, forked processes write all but the last of that many parts of the
-    results (`forked.texts_in_parts`)."""
+    ensure_ascii=False)`, the results written by `_result_text`, the rest by `dumps_indented`."""
     findings = _shown(report, include_suppressed)
     text = dumps_indented(build(report, include_suppressed=include_suppressed, with_results=False)) + "\n"
     index = _rule_index(report, findings)
     files = _SourceFiles(report.root)
-    texts: Iterable[str] = (_result_text(report, finding, index[finding.rule_id], files) for finding in findings)
-    if parts > 1:
-        from s3lint.forked import texts_in_parts
-
-        texts = texts_in_parts(findings, lambda finding: _result_text(report, finding, index[finding.rule_id], files), parts)
+    texts = (_result_text(report, finding, index[finding.rule_id], files) for finding in findings)
     yield from with_list_in_pieces(text, "results", 3, texts)
 
 
