@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -67,3 +69,25 @@ def test_the_benchmark_runs_on_a_tiny_tree_and_prints_its_table(tmp_path: Path) 
     assert all(r["median_wall"] > 0 and r["peak_rss_mb"] > 5 and r["exit_codes"][0] in (0, 1) for r in ours)
     assert all(r["speed_index"] > 0 for r in ours) and "speed index" in rows[0]  # the machine's speed, per case
     assert payload["cases"][2]["files"] == 40
+
+
+def test_the_jobs_comparison_runs_pairs_in_turn_and_checks_the_reports(tmp_path: Path) -> None:
+    markdown, results = tmp_path / "jobs.md", tmp_path / "jobs.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "jobs.py"), "--size", "120", "--pairs", "2", "--calibrate", "1",
+         "--work-dir", str(tmp_path / "work"), "--markdown", str(markdown), "--json", str(results)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert markdown.read_text() == done.stdout
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| `--jobs")]
+    assert [row.split("|")[1].strip() for row in rows] == ["`--jobs 1`", "`--jobs 2`"]
+    assert all(len(row.split("|")[2].split(",")) == 2 for row in rows)  # two runs each
+    assert "The reports are byte-identical." in done.stdout
+    payload = json.loads(results.read_text())
+    measured = payload["pairs"]
+    assert measured["identical"] and len(measured["one"]) == len(measured["many"]) == 2
+    assert measured["pair_ratios"] == sorted(a / b for a, b in zip(measured["one"], measured["many"]))
+    assert payload["info"]["files"] == 120 and payload["jobs"] == 2
+    (row,) = payload["calibration"]
+    assert row["alone"] > 0 and row["best_gain"] == pytest.approx(2 * row["alone"] / row["together"])
