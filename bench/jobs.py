@@ -9,8 +9,8 @@ A pair is one whole `python -m s3lint TREE --format json --jobs 1` process and o
 `--jobs N`, in alternating order, so that both see the same minutes of a machine whose speed
 drifts; the reports of each pair must be byte-identical.  The table gives every run, the
 medians, their ratio, and the pairs' own ratios.  Then, `--calibrate` times, the speed index
-loop of run.py alone and N copies at once: `N x alone / slowest` is the most N processes could
-gain over one on those minutes, whatever the program.  See bench/README.md.
+loop of run.py alone and N copies at once: `N x alone / together` is the most N processes
+could gain over one on those minutes, whatever the program.  See bench/README.md.
 """
 
 from __future__ import annotations
@@ -65,16 +65,20 @@ def pairs(tree: str, jobs: int, count: int, work_dir: str, env: dict[str, str]) 
 
 
 def calibrate(processes: int, times: int) -> list[dict]:
-    """The speed index loop alone, then `processes` copies at once, `times` times."""
+    """The speed index loop alone, `processes` copies at once, and alone again, `times`
+    times: the group is compared with the mean of the runs alone on either side of it, which
+    the machine's drift moves less than either."""
     command = [run.PYTHON, "-c", run._SPEED_LOOP]
     rows = []
     for _ in range(times):
-        alone, _ = timed(command, ".", dict(os.environ))
+        before, _ = timed(command, ".", dict(os.environ))
         start = time.perf_counter()
         group = [subprocess.Popen(command) for _ in range(processes)]
         for process in group:
             process.wait()
         together = time.perf_counter() - start
+        after, _ = timed(command, ".", dict(os.environ))
+        alone = (before + after) / 2
         rows.append({"alone": alone, "together": together, "best_gain": processes * alone / together})
     return rows
 
@@ -100,7 +104,8 @@ def render(tree: str, jobs: int, measured: dict, calibration: list[dict], info: 
     if calibration:
         lines += [
             "",
-            f"What {jobs} processes can gain on this machine at all: the speed index loop alone, then {jobs} copies at once.",
+            f"What {jobs} processes can gain on this machine at all: the speed index loop alone (the mean of a run just "
+            f"before and one just after), and {jobs} copies at once.",
             "",
             f"| alone | {jobs} at once | best possible speed-up |",
             "|---|---|---|",
