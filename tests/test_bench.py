@@ -49,21 +49,26 @@ def test_generated_files_are_read_without_errors(tmp_path: Path) -> None:
     assert {"terraform", "cloudformation", "policies"} <= kinds
 
 
-def test_the_benchmark_runs_on_a_tiny_tree_and_prints_its_table(tmp_path: Path) -> None:
+def run_bench(script: str, tmp_path: Path, *args: str) -> tuple[str, dict]:
+    """Run bench/SCRIPT with ARGS, keeping its Markdown and JSON: (the table it printed, the
+    JSON), having checked that it succeeded and wrote the table it printed."""
     markdown, results = tmp_path / "table.md", tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "40", "--runs", "1", "--peers", "none",
+        [sys.executable, str(ROOT / "bench" / script), *args,
          "--work-dir", str(tmp_path / "work"), "--markdown", str(markdown), "--json", str(results)],
         capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    table = markdown.read_text()
-    assert table == done.stdout
+    assert markdown.read_text() == done.stdout
+    return done.stdout, json.loads(results.read_text())
+
+
+def test_the_benchmark_runs_on_a_tiny_tree_and_prints_its_table(tmp_path: Path) -> None:
+    table, payload = run_bench("run.py", tmp_path, "--sizes", "40", "--runs", "1", "--peers", "none")
     rows = [line for line in table.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| case | files |")
     names = [row.split("|")[1].strip() for row in rows[1:]]
     assert names == ["one CFN file (pre-commit)", "one TF file (pre-commit)", "synthetic 40"]
-    payload = json.loads(results.read_text())
     ours = [r for r in payload["results"] if r["tool"] == "s3lint"]
     assert len(ours) == 3
     assert all(r["median_wall"] > 0 and r["peak_rss_mb"] > 5 and r["exit_codes"][0] in (0, 1) for r in ours)
@@ -72,19 +77,11 @@ def test_the_benchmark_runs_on_a_tiny_tree_and_prints_its_table(tmp_path: Path) 
 
 
 def test_the_jobs_comparison_runs_pairs_in_turn_and_checks_the_reports(tmp_path: Path) -> None:
-    markdown, results = tmp_path / "jobs.md", tmp_path / "jobs.json"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "jobs.py"), "--size", "120", "--pairs", "2", "--calibrate", "1",
-         "--work-dir", str(tmp_path / "work"), "--markdown", str(markdown), "--json", str(results)],
-        capture_output=True, text=True, timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    assert markdown.read_text() == done.stdout
-    rows = [line for line in done.stdout.splitlines() if line.startswith("| `--jobs")]
+    table, payload = run_bench("jobs.py", tmp_path, "--size", "120", "--pairs", "2", "--calibrate", "1")
+    rows = [line for line in table.splitlines() if line.startswith("| `--jobs")]
     assert [row.split("|")[1].strip() for row in rows] == ["`--jobs 1`", "`--jobs 2`"]
     assert all(len(row.split("|")[2].split(",")) == 2 for row in rows)  # two runs each
-    assert "The reports are byte-identical." in done.stdout
-    payload = json.loads(results.read_text())
+    assert "The reports are byte-identical." in table
     measured = payload["pairs"]
     assert measured["identical"] and len(measured["one"]) == len(measured["many"]) == 2
     assert measured["pair_ratios"] == sorted(a / b for a, b in zip(measured["one"], measured["many"]))
