@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -37,7 +38,7 @@ def timed(command: list[str], cwd: str, env: dict[str, str]) -> tuple[float, int
     return time.perf_counter() - start, code
 
 
-def pairs(tree: str, jobs: int, count: int, work_dir: str, env: dict[str, str]) -> dict:
+def pairs(tree: str, jobs: int, count: int, work_dir: str, env: dict[str, str]) -> dict[str, Any]:
     """`count` pairs of runs (`--jobs 1`, `--jobs jobs`), the order alternating."""
     walls: dict[int, list[float]] = {1: [], jobs: []}
     identical = True
@@ -64,11 +65,11 @@ def pairs(tree: str, jobs: int, count: int, work_dir: str, env: dict[str, str]) 
     }
 
 
-def calibrate(processes: int, times: int) -> list[dict]:
+def calibrate(processes: int, times: int) -> list[dict[str, float]]:
     """The speed index loop alone, `processes` copies at once, and alone again, `times`
     times: the group is compared with the mean of the runs alone on either side of it, which
     the machine's drift moves less than either."""
-    command = [run.PYTHON, "-c", run._SPEED_LOOP]
+    command = [run.PYTHON, "-c", run.SPEED_LOOP]
     rows = []
     for _ in range(times):
         before, _ = timed(command, ".", dict(os.environ))
@@ -83,7 +84,7 @@ def calibrate(processes: int, times: int) -> list[dict]:
     return rows
 
 
-def render(tree: str, jobs: int, measured: dict, calibration: list[dict], info: dict) -> str:
+def render(tree: str, jobs: int, measured: dict[str, Any], calibration: list[dict[str, float]], info: dict[str, Any]) -> str:
     def listed(values: list[float]) -> str:
         return ", ".join(f"{value:.2f}" for value in values)
 
@@ -133,6 +134,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.pairs < 1 or args.jobs < 2:
+        raise SystemExit("bench: --pairs must be at least 1 and --jobs at least 2")
     run.PYTHON = os.path.abspath(args.python) if args.python else sys.executable
     os.makedirs(args.work_dir, exist_ok=True)
     tree = os.path.abspath(args.tree) if args.tree else run.synthetic_tree(args.work_dir, args.size, args.seed)
@@ -152,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     table = render(tree, args.jobs, measured, calibration, info)
     sys.stdout.write(table)
     if args.markdown:
-        run._write(args.markdown, table)
+        run.write_file(args.markdown, table)
     if args.json:
-        run._write(args.json, json.dumps({"info": info, "tree": tree, "jobs": args.jobs, "pairs": measured,
+        run.write_file(args.json, json.dumps({"info": info, "tree": tree, "jobs": args.jobs, "pairs": measured,
                                           "calibration": calibration}, indent=2) + "\n")
     return 0 if measured["identical"] else 1
 

@@ -287,16 +287,16 @@ def pre_commit_cases(work_dir: str, seed: int) -> list[Case]:
         while not (wrote_cfn and wrote_tf):
             for relative, text in generate.unit_files(seed, unit).items():
                 if not wrote_cfn and relative.startswith("cloudformation/") and relative.endswith(".yaml") and "Bucket1:" in text:
-                    _write(cfn, text)
+                    write_file(cfn, text)
                     wrote_cfn = True
                 if not wrote_tf and relative.startswith("terraform/") and relative.endswith("/main.tf") and '"b1"' in text:
-                    _write(tf, text)
+                    write_file(tf, text)
                     wrote_tf = True
             unit += 1
     return [Case("one CFN file (pre-commit)", [cfn], 1), Case("one TF file (pre-commit)", [tf], 1)]
 
 
-def _write(path: str, text: str) -> None:
+def write_file(path: str, text: str) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(text)
 
@@ -347,15 +347,15 @@ def render_markdown(cases: list[Case], results: list[Measure], info: dict) -> st
 
 # A fixed pure-Python loop: on a shared virtual machine one core's speed drifts by half
 # within an hour; this tells two runs' conditions apart.
-_SPEED_LOOP = "s = 0\nfor i in range(10_000_000):\n    s += i\n"
+SPEED_LOOP = "s = 0\nfor i in range(10_000_000):\n    s += i\n"
 
 
 def machine_speed(repeats: int = 3) -> float:
-    """Seconds of one run of `_SPEED_LOOP` (the best of `repeats`)."""
+    """Seconds of one run of `SPEED_LOOP` (the best of `repeats`)."""
     timings = []
     for _ in range(repeats):
         start = time.perf_counter()
-        exec(_SPEED_LOOP, {})  # noqa: S102 - our own constant text
+        exec(SPEED_LOOP, {})  # noqa: S102 - our own constant text
         timings.append(time.perf_counter() - start)
     return min(timings)
 
@@ -454,11 +454,11 @@ def main(argv: list[str] | None = None) -> int:
     table = render_markdown(cases, results, info)
     sys.stdout.write(table)
     if args.markdown:
-        _write(args.markdown, table)
+        write_file(args.markdown, table)
     if args.json:
         payload = {"info": info, "cases": [asdict(c) for c in cases],
                    "results": [asdict(m) | {"median_wall": m.median_wall, "median_cpu": m.median_cpu} for m in results]}
-        _write(args.json, json.dumps(payload, indent=2) + "\n")
+        write_file(args.json, json.dumps(payload, indent=2) + "\n")
     failed = [m for m in results if m.tool == "s3lint" and any(code not in (0, 1, 2) for code in m.exit_codes)]
     for m in failed:
         print(f"bench: s3lint exited with {m.exit_codes} on {m.case}", file=sys.stderr)
