@@ -421,43 +421,36 @@ def _with_duplicate_keys(fragment: Fragment, tree: Any, shown: str) -> Fragment:
 _TERRAFORM_MARKERS = (b"aws_s3", b"aws_iam", b"aws_cloudtrail", b"module")
 
 
-def terraform_module_matters(folder: str, max_size: int) -> bool:
+def terraform_module_matters(folder: str, max_size: int, comments: dict[str, str] | None = None, root: str = ".") -> bool:
+    """Whether the folder can feed an S3 resource: one of its Terraform files names a marker,
+    or cannot be judged (unreadable, or larger than `max_size`: the loader reports it).  With
+    `comments`, every file is read, once, and its suppression comments (`comment_text`) put
+    there by its path as shown from `root`."""
     from s3lint.safe_read import UnreadableFile, read_regular
+    from s3lint.suppressions import COMMENT_SCAN_BYTES, comment_text_of
 
+    limit = max_size if comments is None else max(max_size, COMMENT_SCAN_BYTES)
+    matters = False
     for path in _terraform_files(folder):
         try:
-            data = read_regular(path, max_size)
+            data: bytes | None = read_regular(path, limit)
         except UnreadableFile:
-            return True  # the loader reports it
-        if _names_a_marker(data):
+            data = None
+        if comments is not None:
+            comments[display_path(path, root)] = "" if data is None else comment_text_of(data)
+        matters = matters or data is None or len(data) > max_size or any(marker in data for marker in _TERRAFORM_MARKERS)
+        if matters and comments is None:
             return True
-    return False
-
-
-def _names_a_marker(data: bytes) -> bool:
-    return any(marker in data for marker in _TERRAFORM_MARKERS)
+    return matters
 
 
 def load_terraform_module(folder: str, options: ScanOptions, texts: dict[str, str]) -> Fragment:
     from s3lint.loaders.terraform import load_module
-    from s3lint.safe_read import UnreadableFile, read_regular
-    from s3lint.suppressions import COMMENT_SCAN_BYTES, comment_text_of
 
-    # Each file is read once here for two things: its suppression comments, kept here rather
-    # than read again by the process that applies them (with a pool, this runs in a worker;
-    # most files have none and send ""), and whether the folder matters at all
-    # (`terraform_module_matters`, with the same answers).
-    matters = False
-    for path in _terraform_files(folder):
-        try:
-            data = read_regular(path, max(options.max_file_size, COMMENT_SCAN_BYTES))
-        except UnreadableFile:
-            texts[display_path(path, options.root)] = ""
-            matters = True  # the loader reports it
-            continue
-        texts[display_path(path, options.root)] = comment_text_of(data)
-        matters = matters or len(data) > options.max_file_size or _names_a_marker(data)
-    if not matters:
+    # The files' suppression comments are kept here rather than read again by the process
+    # that applies them (with a pool, this runs in a worker; most files have none and send
+    # ""), from the same read that tells whether the folder matters at all.
+    if not terraform_module_matters(folder, options.max_file_size, texts, options.root):
         return Fragment()
     return load_module(
         folder,
