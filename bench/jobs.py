@@ -32,12 +32,6 @@ sys.path.insert(0, HERE)
 import run  # noqa: E402 - bench/run.py, beside this file
 
 
-def timed(command: list[str], cwd: str, env: dict[str, str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    code = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-    return time.perf_counter() - start, code
-
-
 def pairs(tree: str, jobs: int, count: int, work_dir: str, env: dict[str, str]) -> dict[str, Any]:
     """`count` pairs of runs (`--jobs 1`, `--jobs jobs`), the order alternating."""
     walls: dict[int, list[float]] = {1: [], jobs: []}
@@ -48,7 +42,7 @@ def pairs(tree: str, jobs: int, count: int, work_dir: str, env: dict[str, str]) 
             report = os.path.join(work_dir, f"jobs-{setting}.json")
             command = [run.PYTHON, "-m", "s3lint", "--no-progress", "--isolated", "--format", "json",
                        "--jobs", str(setting), "-o", report, tree]
-            wall, code = timed(command, work_dir, env)
+            wall, _, _, code = run.run_once(command, work_dir, env=env)
             if code not in (0, 1, 2):
                 raise SystemExit(f"bench: s3lint --jobs {setting} exited with {code} on {tree}")
             walls[setting].append(wall)
@@ -72,13 +66,13 @@ def calibrate(processes: int, times: int) -> list[dict[str, float]]:
     command = [run.PYTHON, "-c", run.SPEED_LOOP]
     rows = []
     for _ in range(times):
-        before, _ = timed(command, ".", dict(os.environ))
+        before = run.run_once(command, ".")[0]
         start = time.perf_counter()
         group = [subprocess.Popen(command) for _ in range(processes)]
         for process in group:
             process.wait()
         together = time.perf_counter() - start
-        after, _ = timed(command, ".", dict(os.environ))
+        after = run.run_once(command, ".")[0]
         alone = (before + after) / 2
         rows.append({"alone": alone, "together": together, "best_gain": processes * alone / together})
     return rows
